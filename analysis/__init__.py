@@ -1,0 +1,1 @@
+"""Pure decisions with no I/O: matching, canonical URLs, classification, routing, due times."""

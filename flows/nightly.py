@@ -1,0 +1,69 @@
+"""The nightly flow: gather every source (fanned out as tasks), match, classify, store."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from mentions import pipeline
+from mentions.models import SourceResult
+from mentions.settings import Settings, load_settings
+from scrapers.base import Source, build_sources, safe_fetch
+
+
+# NO_CACHE: sources hold clients and locks that cannot be hashed, and every run must refetch.
+@task(name="gather", cache_policy=NO_CACHE, task_run_name="gather {source.name}")
+def gather(source: Source, state: dict[str, Any]) -> SourceResult:
+    return safe_fetch(source, state)
+
+
+@task(name="analyse", cache_policy=NO_CACHE)
+def analyse(settings: Settings, results: list[SourceResult]) -> pipeline.Analysed:
+    return pipeline.analyse(settings, results)
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store(
+    settings: Settings, run_id: str, results: list[SourceResult], analysed: pipeline.Analysed
+) -> dict[str, Any]:
+    return pipeline.store(settings, run_id, results, analysed)
+
+
+def _load(config: str, db: str | None) -> Settings:
+    settings = load_settings(config)
+    if db:
+        settings.database.path = Path(db)
+    return settings
+
+
+@flow(name="nightly", flow_run_name="nightly-{config}")
+def nightly(config: str = "config/school.toml", db: str | None = None) -> dict[str, Any]:
+    """One full run over every enabled source. Returns the run summary."""
+    logger = get_run_logger()
+    settings = _load(config, db)
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    states = pipeline.begin_run(settings, run_id, "nightly")
+    sources = build_sources(settings)
+    logger.info("run %s: %d sources, database %s", run_id, len(sources), settings.database.path)
+    futures = [gather.submit(s, states.get(s.name, {})) for s in sources]
+    results = [f.result() for f in futures]
+    for r in results:
+        if r.status not in pipeline.HEALTHY:
+            logger.warning("source %s %s: %s", r.source, r.status, r.error)
+    analysed = analyse(settings, results)
+    summary = store(settings, run_id, results, analysed)
+    logger.info(
+        "run %s %s: %d matched, %d new %s, failed sources: %s",
+        run_id,
+        summary["status"],
+        summary["matched"],
+        summary["new_posts"],
+        summary["new_by_label"],
+        summary["failed_sources"] or "none",
+    )
+    return summary

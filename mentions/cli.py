@@ -1,0 +1,257 @@
+"""The `mentions` command line: demo, run, query, classify (and the triage commands as they land).
+
+Every expected failure is a ``MentionsError`` and prints one clear line, not a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mentions.errors import MentionsError
+
+# Before Prefect is imported anywhere: offline machines, and a fresh PREFECT_HOME needs time.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+app = typer.Typer(help="Watch the public internet for posts about a school.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DEFAULT_DB = Path("data/mentions.duckdb")
+DEMO_DB = Path("data/demo/mentions.duckdb")
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    raise typer.Exit(2)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title=f"Run {summary['run_id'][:8]}: {summary['status']}")
+    for col in ("source", "status", "seen", "matched", "new", "error"):
+        table.add_column(col, overflow="fold")
+    colours = {"ok": "green", "not_modified": "green", "skipped": "yellow", "degraded": "yellow"}
+    for s in summary["sources"]:
+        colour = colours.get(s["status"], "red")
+        table.add_row(
+            s["source"],
+            f"[{colour}]{s['status']}[/]",
+            str(s["items_seen"]),
+            str(s["matched"]),
+            str(s["new"]),
+            s["error"] or "",
+        )
+    console.print(table)
+    labels = ", ".join(f"{k}: {v}" for k, v in sorted(summary["new_by_label"].items())) or "none"
+    console.print(f"New mentions: {summary['new_posts']} ({labels})")
+    if summary["failed_sources"]:
+        console.print(f"[red]Failed sources: {', '.join(summary['failed_sources'])}[/]")
+
+
+def _print_mentions(db: Path) -> None:
+    from warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        rows = con.execute(
+            "SELECT label, coalesce(subreason, ''), source, title, url FROM v_mentions "
+            "ORDER BY CASE label WHEN 'inappropriate' THEN 0 WHEN 'media_enquiry' THEN 1 ELSE 2 END,"
+            " published DESC NULLS LAST"
+        ).fetchall()
+    table = Table(title=f"Mentions in {db}")
+    for col in ("label", "why", "source", "title", "url"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*[str(v) for v in row])
+    console.print(table)
+
+
+def _run_flow(config: Path, db: Path | None) -> dict[str, Any]:
+    from flows.nightly import nightly
+    from mentions.settings import load_settings
+
+    load_settings(config)  # fail fast with a clear message, before Prefect starts its server
+    with console.status("Running the nightly flow (the first start of Prefect takes ~15 s)..."):
+        return nightly(config=str(config), db=str(db) if db else None)
+
+
+@app.command()
+def demo(
+    db: Path = typer.Option(DEMO_DB, help="DuckDB file to write."),
+) -> None:
+    """Serve sample feeds on localhost and run the real nightly flow against them."""
+    from mentions.demo import write_demo_profile
+    from mentions.demo.server import FixtureServer
+
+    started = time.monotonic()
+    try:
+        with FixtureServer() as base_url, tempfile.TemporaryDirectory() as tmp:
+            console.print(f"Fixture server on {base_url}")
+            profile = write_demo_profile(base_url, Path(tmp) / "school.demo.toml")
+            summary = _run_flow(profile, db)
+        _print_summary(summary)
+        _print_mentions(db)
+    except MentionsError as exc:
+        _fail(exc)
+    console.print(f"Database: [bold]{db.resolve()}[/] ({time.monotonic() - started:.1f} s)")
+    console.print(
+        'Try: mentions query "select label, count(*) from v_mentions group by 1" --db '  # noqa: S608
+        + str(db)
+    )
+
+
+@app.command()
+def run(
+    config: Path = typer.Option(
+        Path("config/school.toml"), "--config", "-c", help="School profile."
+    ),
+    db: Path | None = typer.Option(
+        None, help="DuckDB file (default: the profile's database.path)."
+    ),
+) -> None:
+    """Run the nightly flow once, now."""
+    try:
+        summary = _run_flow(config, db)
+    except MentionsError as exc:
+        _fail(exc)
+    _print_summary(summary)
+    if summary["status"] == "failed":
+        raise typer.Exit(1)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help='SQL to run read-only, e.g. "select * from v_mentions".'),
+    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file."),
+    format: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Run a read-only ad-hoc query against the warehouse."""
+    import duckdb
+
+    from warehouse import connect_read_only
+
+    try:
+        with connect_read_only(db) as con:
+            cur = con.execute(sql)
+            columns = [d[0] for d in cur.description or []]
+            rows = cur.fetchall()
+    except MentionsError as exc:
+        _fail(exc)
+    except duckdb.Error as exc:
+        _fail(MentionsError(f"query failed: {exc}"))
+    if format is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif format is Format.json:
+        print(
+            json.dumps(
+                [dict(zip(columns, r, strict=True)) for r in rows],
+                default=str,
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        table = Table()
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["" if v is None else str(v) for v in r])
+        console.print(table)
+
+
+def _batches(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]]:
+    batch: list[dict[str, str]] = []
+    for row in reader:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@app.command()
+def classify(
+    input: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV with a text column."),
+    output: Path = typer.Option(..., "--output", "-o", help="CSV to write."),
+    text_column: str = typer.Option("text", help="Column holding the post text."),
+    title_column: str | None = typer.Option(None, help="Optional column holding a title."),
+    batch_size: int = typer.Option(5000, hidden=True),
+) -> None:
+    """Label every row of a CSV: adds label, subreason, confidence, explanation."""
+    from analysis.classify import load_classifier
+
+    added = ["label", "subreason", "confidence", "explanation"]
+    try:
+        classifier = load_classifier()
+    except MentionsError as exc:
+        _fail(exc)
+    csv.field_size_limit(sys.maxsize)
+    with input.open(newline="", encoding="utf-8-sig", errors="replace") as src:
+        total = max(sum(1 for _ in src) - 1, 0)
+        src.seek(0)
+        reader = csv.DictReader(src)
+        columns = list(reader.fieldnames or [])
+        for name in (text_column, title_column):
+            if name and name not in columns:
+                _fail(MentionsError(f"{input}: no column {name!r} (columns: {', '.join(columns)})"))
+        with (
+            output.open("w", newline="", encoding="utf-8") as dst,
+            Progress(
+                TextColumn("classifying"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as progress,
+        ):
+            writer = csv.DictWriter(
+                dst, fieldnames=columns + [c for c in added if c not in columns]
+            )
+            writer.writeheader()
+            bar = progress.add_task("rows", total=total)
+            for batch in _batches(reader, batch_size):
+                items = [
+                    ((r.get(title_column) or "") if title_column else "", r.get(text_column) or "")
+                    for r in batch
+                ]
+                for row, c in zip(batch, classifier.classify_batch(items), strict=True):
+                    row.update(
+                        label=c.label,
+                        subreason=c.subreason or "",
+                        confidence=f"{c.confidence:.3f}",
+                        explanation=c.explanation,
+                    )
+                    writer.writerow(row)
+                progress.advance(bar, len(batch))
+    console.print(f"Wrote {output} ({total} rows)")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""One typed settings object: the school profile (TOML) plus the environment.
+
+The profile holds everything a school edits (names, sources, routing). Secrets never go in the
+profile: they come only from ``MENTIONS_*`` environment variables and are kept as ``SecretStr`` so
+they do not print. A wrong or missing key raises one ``ConfigError`` naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mentions.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DB_PATH = Path("data/mentions.duckdb")
+
+
+class _Section(BaseModel):
+    # extra="forbid": a misspelt key in the profile is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class School(_Section):
+    name: str
+    timezone: str = "Europe/London"
+    aliases: list[str] = Field(min_length=1)
+    # Ambiguous names ("DHL", "Latifiah") count only next to a location hint or context word.
+    weak_aliases: list[str] = []
+    context_words: list[str] = ["school", "madrasa", "madrasah", "pupil", "pupils", "student"]
+    exclusions: list[str] = []
+    location_hints: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Database(_Section):
+    path: Path = DEFAULT_DB_PATH
+    lock_timeout_seconds: float = 60.0
+
+
+class Http(_Section):
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    user_agent: str = "school-mentions/0.1 (+https://github.com/school-mentions)"
+
+
+class Feed(_Section):
+    name: str
+    url: str
+
+
+class RssSource(_Section):
+    enabled: bool = True
+    # Search feeds built from each alias; {query} is the URL-encoded quoted alias.
+    search_templates: dict[str, str] = {
+        "Google News": "https://news.google.com/rss/search?q={query}&hl=en-GB&gl=GB&ceid=GB:en",
+        "Bing News": "https://www.bing.com/news/search?q={query}&format=rss",
+    }
+    feeds: list[Feed] = []
+
+
+class WebSite(_Section):
+    """One site the Scrapy spider crawls (a local news site, a forum, a review site)."""
+
+    name: str = Field(min_length=1)
+    enabled: bool = True
+    start_urls: list[str] = []
+    # Hosts the crawl may visit; empty: the hosts of start_urls and search_url.
+    allowed_domains: list[str] = []
+    # Regexes over absolute URLs. follow: links to crawl (empty: every link in the allowed
+    # domains); deny wins over follow; items: pages kept as posts (empty: every crawled page).
+    follow: list[str] = []
+    deny: list[str] = []
+    items: list[str] = []
+    depth_limit: int = Field(default=2, ge=0, le=10)
+    max_pages: int = Field(default=50, ge=1, le=5000)
+    # The site's own search page; {query} is the URL-encoded alias. Results are crawled one
+    # level deep (only links matching search_results, or follow when that is empty).
+    search_url: str | None = None
+    search_results: list[str] = []
+
+    @field_validator("search_url")
+    @classmethod
+    def _has_query(cls, value: str | None) -> str | None:
+        if value is not None and "{query}" not in value:
+            raise ValueError("search_url needs a {query} placeholder")
+        return value
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"start URL {url!r} is not an http(s) URL")
+        return value
+
+
+class WebSource(_Section):
+    """Scraped web pages: one Scrapy crawl (in a subprocess) per site."""
+
+    enabled: bool = True
+    sites: list[WebSite] = []
+    crawl_time_limit_seconds: float = Field(default=600.0, gt=0)  # per site, then killed
+    page_timeout_seconds: float = Field(default=30.0, gt=0)
+    max_page_bytes: int = Field(default=3_000_000, gt=0)  # larger responses are dropped
+    raw_html_max_bytes: int = Field(default=300_000, ge=0)  # evidence kept per post
+    concurrency_per_domain: int = Field(default=1, ge=1, le=2)
+    download_delay_seconds: float = Field(default=2.0, ge=0)  # AutoThrottle's floor
+    retries: int = Field(default=2, ge=0, le=5)
+    # Scrapy's HTTP cache: for development only (replays pages without hitting the sites).
+    http_cache: bool = False
+    http_cache_dir: Path = Path("data/web-cache")
+    user_agent: str | None = None  # None: [http] user_agent
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_names(cls, value: list[WebSite]) -> list[WebSite]:
+        # The site name is the source name (web:<name>) and keys its incremental state.
+        names = [site.name for site in value]
+        if dupes := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"site names must be unique: {', '.join(dupes)}")
+        return value
+
+
+_SUBREDDIT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$"
+_TIME_FILTERS = ("hour", "day", "week", "month", "year", "all")
+
+
+class RedditSource(_Section):
+    """Reddit through its OAuth API (PRAW, read-only). The app credentials are secrets and come
+    only from ``MENTIONS_REDDIT_CLIENT_ID`` / ``MENTIONS_REDDIT_CLIENT_SECRET``."""
+
+    enabled: bool = True
+    # Reddit asks for "<platform>:<app id>:<version> (by /u/<username>)"; generic agents are
+    # throttled harder.
+    user_agent: str = Field(
+        "python:school-mentions:v0.1 (by /u/CHANGE_ME)", min_length=10, max_length=256
+    )
+    # Subreddits searched for the school's aliases; "search_all" adds a search of all Reddit.
+    subreddits: list[str] = ["london", "eastlondon", "tower_hamlets"]
+    search_all: bool = True
+    # Local subreddits whose newest comments are read; only comments that match are kept.
+    comment_subreddits: list[str] = ["tower_hamlets", "eastlondon"]
+    # Also keep a comment when only its thread's title mentions the school (busy threads make
+    # this noisy, hence off by default).
+    match_thread_title: bool = False
+    # Time window of the first search (no state yet): hour, day, week, month, year or all.
+    first_run_time_filter: str = "month"
+    # Reddit's search index lags; re-read this far behind the newest item seen last time
+    # (items already seen are skipped by id, so nothing is reported twice).
+    search_overlap_hours: float = Field(24.0, ge=0)
+    page_size: int = Field(100, ge=1, le=100)
+    max_pages: int = Field(10, ge=1, le=100)
+    timeout_seconds: float = Field(16.0, gt=0)
+    # Total time one query may spend waiting on 429 / 5xx / timeouts before it gives up and
+    # reports "degraded"; a single Retry-After longer than max_retry_after_seconds is not
+    # waited for at all.
+    max_wait_seconds: float = Field(120.0, ge=0)
+    max_retry_after_seconds: float = Field(60.0, ge=0)
+    backoff_seconds: float = Field(1.0, ge=0)
+    seen_limit: int = Field(2000, ge=10)
+    # Plain http is only accepted for localhost unless this is set (credentials travel in it).
+    allow_http: bool = False
+    # API endpoints: tests, the offline demo or a proxy point these elsewhere.
+    oauth_url: str = "https://oauth.reddit.com"
+    reddit_url: str = "https://www.reddit.com"
+
+    @field_validator("subreddits", "comment_subreddits")
+    @classmethod
+    def _subreddit_names(cls, value: list[str]) -> list[str]:
+        import re
+
+        names: list[str] = []
+        for raw in value:
+            name = raw.strip().removeprefix("/").removeprefix("r/").strip("/")
+            if name.lower() == "all":
+                raise ValueError("use search_all = true instead of the subreddit 'all'")
+            if not re.match(_SUBREDDIT_NAME, name):
+                raise ValueError(f"{raw!r} is not a subreddit name (e.g. 'london' or 'r/london')")
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        return names
+
+    @field_validator("first_run_time_filter")
+    @classmethod
+    def _time_filter(cls, value: str) -> str:
+        if value not in _TIME_FILTERS:
+            raise ValueError(f"must be one of {', '.join(_TIME_FILTERS)}")
+        return value
+
+    @field_validator("oauth_url", "reddit_url")
+    @classmethod
+    def _endpoint(cls, value: str, info) -> str:  # info: pydantic ValidationInfo
+        from urllib.parse import urlsplit
+
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if parts.scheme == "http" and not (local or info.data.get("allow_http")):
+            raise ValueError(
+                "must use https (http only for localhost or with allow_http = true): "
+                "the app credentials are sent to it"
+            )
+        # prawcore appends paths to reddit_url and urljoins them to oauth_url: no trailing "/".
+        return value.rstrip("/")
+
+
+class Sources(_Section):
+    rss: RssSource = RssSource()
+    # Other source kinds keep their own sections; unknown ones are rejected by _Section.
+    reddit: RedditSource = RedditSource()
+    web: WebSource = WebSource()
+
+
+class Classifier(_Section):
+    model_path: Path | None = None  # None: the model bundled with the package
+
+
+class Secrets(BaseSettings):
+    """Secrets, only ever from the environment (``MENTIONS_REDDIT_CLIENT_ID`` ...)."""
+
+    model_config = SettingsConfigDict(env_prefix="MENTIONS_", extra="ignore")
+
+    reddit_client_id: SecretStr | None = None
+    reddit_client_secret: SecretStr | None = None
+    smtp_username: SecretStr | None = None
+    smtp_password: SecretStr | None = None
+
+
+class Settings(_Section):
+    school: School
+    database: Database = Database()
+    http: Http = Http()
+    sources: Sources = Sources()
+    classifier: Classifier = Classifier()
+    secrets: Secrets = Field(default_factory=Secrets, exclude=True)
+    profile_path: Path | None = Field(default=None, exclude=True)
+
+
+def _format_errors(exc: ValidationError) -> tuple[str, str]:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    msg = first["msg"]
+    if first["type"] == "missing":
+        msg = "is required but missing"
+    elif first["type"] == "extra_forbidden":
+        msg = "is not a known setting (check the spelling)"
+    more = len(exc.errors()) - 1
+    return key, msg + (f" (and {more} more problem(s))" if more else "")
+
+
+def settings_from_dict(data: dict[str, Any], *, path: str | None = None) -> Settings:
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        key, msg = _format_errors(exc)
+        raise ConfigError(msg, path=path, key=key) from None
+    if env_db := os.environ.get("MENTIONS_DB_PATH"):
+        settings.database.path = Path(env_db)
+    return settings
+
+
+def load_settings(path: str | os.PathLike[str]) -> Settings:
+    """Load a school profile. Raises ConfigError (never a traceback) for any problem."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(p)) from None
+    settings = settings_from_dict(data, path=str(p))
+    settings.profile_path = p
+    return settings
