@@ -1,8 +1,13 @@
-"""The nightly flow: gather every source (fanned out as tasks), match, classify, store."""
+"""The nightly flow (every source) and the hourly watch flow (the light, fast sources).
+
+Each task is a thin wrapper over one plain function in mentions.pipeline or scrapers.base.
+Sources fan out as tasks; one failing source is recorded and the run goes on.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +20,10 @@ from mentions.models import SourceResult
 from mentions.settings import Settings, load_settings
 from scrapers.base import Source, build_sources, safe_fetch
 
+WATCH_KINDS = ("rss", "reddit")
 
-# NO_CACHE: sources hold clients and locks that cannot be hashed, and every run must refetch.
+
+# NO_CACHE: sources hold clients that cannot be hashed, and every run must fetch afresh.
 @task(name="gather", cache_policy=NO_CACHE, task_run_name="gather {source.name}")
 def gather(source: Source, state: dict[str, Any]) -> SourceResult:
     return safe_fetch(source, state)
@@ -34,29 +41,23 @@ def store(
     return pipeline.store(settings, run_id, results, analysed)
 
 
-def _load(config: str, db: str | None) -> Settings:
+def _run(
+    flow_name: str, config: str, db: str | None, kinds: Sequence[str] | None
+) -> dict[str, Any]:
+    logger = get_run_logger()
     settings = load_settings(config)
     if db:
         settings.database.path = Path(db)
-    return settings
-
-
-@flow(name="nightly", flow_run_name="nightly-{config}")
-def nightly(config: str = "config/school.toml", db: str | None = None) -> dict[str, Any]:
-    """One full run over every enabled source. Returns the run summary."""
-    logger = get_run_logger()
-    settings = _load(config, db)
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    states = pipeline.begin_run(settings, run_id, "nightly")
-    sources = build_sources(settings)
+    states = pipeline.begin_run(settings, run_id, flow_name)
+    sources = [s for s in build_sources(settings) if kinds is None or s.kind in kinds]
     logger.info("run %s: %d sources, database %s", run_id, len(sources), settings.database.path)
     futures = [gather.submit(s, states.get(s.name, {})) for s in sources]
     results = [f.result() for f in futures]
     for r in results:
         if r.status not in pipeline.HEALTHY:
             logger.warning("source %s %s: %s", r.source, r.status, r.error)
-    analysed = analyse(settings, results)
-    summary = store(settings, run_id, results, analysed)
+    summary = store(settings, run_id, results, analyse(settings, results))
     logger.info(
         "run %s %s: %d matched, %d new %s, failed sources: %s",
         run_id,
@@ -67,3 +68,15 @@ def nightly(config: str = "config/school.toml", db: str | None = None) -> dict[s
         summary["failed_sources"] or "none",
     )
     return summary
+
+
+@flow(name="nightly")
+def nightly(config: str = "config/school.toml", db: str | None = None) -> dict[str, Any]:
+    """One full run over every enabled source. Returns the run summary."""
+    return _run("nightly", config, db, None)
+
+
+@flow(name="watch")
+def watch(config: str = "config/school.toml", db: str | None = None) -> dict[str, Any]:
+    """A light run over the fast sources (RSS, Reddit), meant to run hourly."""
+    return _run("watch", config, db, WATCH_KINDS)

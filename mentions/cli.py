@@ -132,6 +132,35 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    config: Path = typer.Option(
+        Path("config/school.toml"), "--config", "-c", help="School profile."
+    ),
+) -> None:
+    """Run the schedules from prefect.yaml in this process (no Prefect server install needed):
+    nightly at 02:00 and watch hourly, Europe/London."""
+    from prefect import serve as prefect_serve
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly, watch
+    from mentions.settings import load_settings
+
+    try:
+        load_settings(config)
+    except MentionsError as exc:
+        _fail(exc)
+    params = {"config": str(config.resolve())}
+    prefect_serve(
+        nightly.to_deployment(
+            "nightly", schedule=Cron("0 2 * * *", timezone="Europe/London"), parameters=params
+        ),
+        watch.to_deployment(
+            "watch", schedule=Cron("15 * * * *", timezone="Europe/London"), parameters=params
+        ),
+    )
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"

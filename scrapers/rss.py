@@ -139,4 +139,6 @@ def build_sources(settings: Settings) -> list[FeedSource]:
     if not cfg.enabled:
         return []
     named = search_feed_urls(settings) + [(f"rss:{f.name}", f.url) for f in cfg.feeds]
-    return [FeedSource(name, url, settings.http) for name, url in named]
+    # One client for all feeds: it is thread-safe, and building one (TLS context) costs ~30 ms.
+    client = make_client(settings.http)
+    return [FeedSource(name, url, settings.http, client) for name, url in named]
