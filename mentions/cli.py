@@ -209,6 +209,22 @@ def query(
         console.print(table)
 
 
+@app.command()
+def export(
+    out: Path = typer.Argument(..., help="Folder to write Parquet files into."),
+    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file."),
+) -> None:
+    """Export every table as Parquet, for long analysis sessions that must not block runs."""
+    from warehouse import connect_read_only, export_parquet
+
+    try:
+        with connect_read_only(db, lock_timeout=30) as con:
+            export_parquet(con, out)
+    except MentionsError as exc:
+        _fail(exc)
+    console.print(f"Exported {db} to {out}/ (read with duckdb: IMPORT DATABASE '{out}')")
+
+
 def _batches(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]]:
     batch: list[dict[str, str]] = []
     for row in reader:

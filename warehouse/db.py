@@ -69,6 +69,13 @@ def connect_read_only(
         con.close()
 
 
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    """Write the whole database as Parquet files people can query while runs go on."""
+    # EXPORT DATABASE takes no parameters: the path is the only thing interpolated, quotes doubled.
+    target = str(out_dir).replace("'", "''")
+    con.execute(f"EXPORT DATABASE '{target}' (FORMAT parquet)")  # noqa: S608
+
+
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
@@ -131,6 +138,11 @@ class Warehouse:
     # -- runs -----------------------------------------------------------------------------------
 
     def start_run(self, run_id: str, flow: str) -> None:
+        # A run still "running" when a new one starts was killed: say so rather than leave it.
+        self.con.execute(
+            "UPDATE runs SET status = 'killed', finished = coalesce(finished, started) "
+            "WHERE status = 'running'"
+        )
         self.con.execute(
             "INSERT INTO runs (run_id, flow, started, status) VALUES (?, ?, ?, 'running')",
             [run_id, flow, utcnow()],
