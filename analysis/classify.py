@@ -143,6 +143,18 @@ class BaselineClassifier:
         return [self.classify_one(t, x) for t, x in items]
 
 
+_LOADED: dict[str, Classifier] = {}
+
+
 def load_classifier(model_path: str | None = None) -> Classifier:
-    """The classifier the product uses. Loaded once per process, never per item."""
-    return BaselineClassifier()
+    """The classifier the product uses: the trained model shipped in analysis/models/.
+
+    Loaded once per process and path, never per item. A missing or corrupt artefact raises
+    ``mentions.errors.ClassifierError``: the product never falls back to the baseline silently.
+    """
+    from analysis.model import DEFAULT_MODEL, load_model  # numpy / sklearn only when needed
+
+    key = str(model_path or DEFAULT_MODEL)
+    if key not in _LOADED:
+        _LOADED[key] = load_model(key)
+    return _LOADED[key]

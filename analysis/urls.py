@@ -63,12 +63,14 @@ def canonical_url(url: str) -> str:
     """Canonical form: unwrapped, lower-case scheme and host, no fragment, no tracking params,
     no default port, sorted query. Returns the input stripped when it is not an http(s) URL."""
     url = (url or "").strip()
-    if not url.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
+    if not url.lower().startswith(("http://", "https://")):
         return url
     url = _unwrap(url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     port = parts.port
     netloc = (
         host

@@ -95,12 +95,29 @@ def demo(
     """Serve sample feeds on localhost and run the real nightly flow against them."""
     from mentions.demo import write_demo_profile
     from mentions.demo.server import FixtureServer
+    from mentions.fakes.reddit_api import (
+        FakeReddit,
+        demo_data,
+        demo_environment,
+        demo_reddit_section,
+    )
+    from scrapers.web import demo_web_section
 
     started = time.monotonic()
+    # The fake Reddit API takes the demo's dummy credentials, never real ones.
+    os.environ.update(demo_environment())
     try:
-        with FixtureServer() as base_url, tempfile.TemporaryDirectory() as tmp:
-            console.print(f"Fixture server on {base_url}")
-            profile = write_demo_profile(base_url, Path(tmp) / "school.demo.toml")
+        with (
+            FixtureServer() as base_url,
+            FakeReddit(**demo_data()) as reddit,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            console.print(f"Fixture server on {base_url}, fake Reddit API on {reddit.base_url}")
+            sources = {
+                "reddit": demo_reddit_section(reddit.base_url),
+                "web": demo_web_section(base_url),
+            }
+            profile = write_demo_profile(base_url, Path(tmp) / "school.demo.toml", sources)
             summary = _run_flow(profile, db)
         _print_summary(summary)
         _print_mentions(db)
@@ -292,6 +309,59 @@ def classify(
                     writer.writerow(row)
                 progress.advance(bar, len(batch))
     console.print(f"Wrote {output} ({total} rows)")
+
+
+# ---- classifier model: train / evaluate (analysis.training; issue 6) -----------------------------
+@app.command()
+def train(
+    olid: Path = typer.Option(None, help="OLID training TSV (default ../shared/data/olid/...)."),
+    corrections: Path = typer.Option(
+        None, help="CSV of people's relabels: title,text,label,subreason."
+    ),
+    out: Path = typer.Option(None, help="Where to write the model (default analysis/models/)."),
+) -> None:
+    """Retrain the classifier and print its held-out metrics."""
+    from analysis import training
+
+    try:
+        rows = None
+        if corrections is not None:
+            with corrections.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        _, meta = training.train(
+            olid_path=olid or training.DEFAULT_OLID,
+            corrections=rows,
+            out_path=out or training.DEFAULT_MODEL,
+        )
+    except (MentionsError, OSError) as exc:
+        _fail(exc)
+    console.print(f"model {meta['version']} written")
+    for name, rep in meta["metrics"].items():
+        if isinstance(rep, dict):
+            report = training.EvalReport(
+                rep["labels"], rep["per_class"], rep["macro_f1"], rep["confusion"], rep["support"]
+            )
+            console.print(f"\n[bold]{name}[/]\n{report.format()}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    file: Path = typer.Argument(..., help="Labelled CSV, or an OLID-format TSV."),
+    text_column: str = typer.Option("text", help="Column holding the post text."),
+    label_column: str = typer.Option("label", help="Column holding the true label."),
+    title_column: str = typer.Option(None, help="Optional column holding a title."),
+) -> None:
+    """Per-class precision, recall, F1 and a confusion matrix of the model on FILE."""
+    from analysis.training import evaluate_file
+
+    try:
+        report = evaluate_file(file, text_column, label_column, title_column)
+    except MentionsError as exc:
+        _fail(exc)
+    console.print(report.format(), highlight=False)
+
+
+# ---- end of classifier model commands ----------------------------------------------------------
 
 
 def main() -> None:

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mentions.errors import ConfigError
@@ -139,6 +148,9 @@ class WebSource(_Section):
         names = [site.name for site in value]
         if dupes := sorted({n for n in names if names.count(n) > 1}):
             raise ValueError(f"site names must be unique: {', '.join(dupes)}")
+        for site in value:
+            if not (site.start_urls or site.search_url):
+                raise ValueError(f"site {site.name!r} needs start_urls or a search_url")
         return value
 
 
@@ -238,6 +250,115 @@ class Classifier(_Section):
     model_path: Path | None = None  # None: the model bundled with the package
 
 
+# -- routing and responding (issue 7) ------------------------------------------------------------
+
+_DEFAULT_RULES: dict[str, list[str]] = {
+    "media_enquiry": ["head_teacher", "comms_lead"],
+    "inappropriate": ["slt_on_duty"],
+    # Safeguarding: anything that can be about pupils also goes to the DSL.
+    "inappropriate.privacy_breach": ["slt_on_duty", "dsl"],
+    "inappropriate.threat": ["slt_on_duty", "dsl"],
+    "inappropriate.harassment_bullying": ["slt_on_duty", "dsl"],
+    "neutral": ["social_media_lead"],
+}
+_DEFAULT_ROLES = ("head_teacher", "comms_lead", "slt_on_duty", "dsl", "social_media_lead")
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class Person(_Section):
+    """Someone who receives alerts. A chat webhook URL is a bearer secret: name the environment
+    variable holding it (``webhook_env``); a literal ``webhook`` is for local receivers only."""
+
+    name: str = Field(min_length=1)
+    email: str | None = None
+    webhook_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    webhook: str | None = None
+    webhook_kind: Literal["slack", "teams"] = "slack"
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and ("@" not in value or any(c in value for c in " \r\n<>,")):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
+
+
+class Role(_Section):
+    people: list[str] = []  # person ids; the first is the case's assignee
+    deputy: str | None = None  # person id; gets the escalation when the due time passes
+
+
+class Smtp(_Section):
+    """Outgoing mail. Username and password come only from MENTIONS_SMTP_USERNAME / _PASSWORD."""
+
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    from_address: str = "school-mentions@localhost"
+    timeout_seconds: float = Field(default=20.0, gt=0)
+
+
+class Outbox(_Section):
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    backoff_seconds: float = Field(default=60.0, ge=0)  # doubles after every failed attempt
+    max_backoff_seconds: float = Field(default=6 * 3600.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # A message claimed by a run that died mid-send is tried again after this long.
+    sending_lease_seconds: float = Field(default=600.0, gt=0)
+
+
+class Routing(_Section):
+    """Who gets what, and by when. ``rules`` maps ``label`` or ``label.subreason`` to roles (the
+    first role owns the case); ``roles`` map to ``people``."""
+
+    rules: dict[str, list[str]] = _DEFAULT_RULES
+    roles: dict[str, Role] = {r: Role() for r in _DEFAULT_ROLES}
+    people: dict[str, Person] = {}
+    head_role: str = "head_teacher"  # also gets every escalation
+    digest_role: str = "social_media_lead"
+    # Inappropriate items that mention pupils also go to this role, whatever the sub-reason.
+    pupil_role: str | None = "dsl"
+    pupil_words: list[str] = [
+        "pupil", "pupils", "student", "students", "child", "children", "kid", "kids",
+        "boy", "boys", "girl", "girls", "year 7", "year 8", "year 9", "year 10", "year 11",
+    ]  # fmt: skip
+    urgent_labels: list[str] = ["inappropriate", "media_enquiry"]  # alerted at the end of a run
+    escalate_labels: list[str] = ["inappropriate", "media_enquiry"]
+    # Working days: the 24-hour promise, and the next working day's start for weekend arrivals.
+    sla_hours: float = Field(default=24.0, gt=0)
+    working_day_start: time = time(8, 0)
+    closure_days: list[date] = []
+    bank_holidays: str | None = "ENG"  # subdivision of GB in the holidays package; None: ignore
+    digest_time: time = time(0, 0)  # the first run after this local time queues the digest
+    smtp: Smtp = Smtp()
+    outbox: Outbox = Outbox()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Routing:
+        from analysis.classify import LABELS, SUBREASONS
+
+        for key, roles in self.rules.items():
+            label, _, sub = key.partition(".")
+            if label not in LABELS or (sub and sub not in SUBREASONS):
+                raise ValueError(f"rules: {key!r} is not a label or label.subreason")
+            if not roles:
+                raise ValueError(f"rules: {key!r} names no role")
+            for role in roles:
+                if role not in self.roles:
+                    raise ValueError(f"rules: {key!r} names the unknown role {role!r}")
+        for label in {*self.urgent_labels, *self.escalate_labels}:
+            if label not in LABELS:
+                raise ValueError(f"{label!r} is not a label")
+        for name in (self.head_role, self.digest_role, self.pupil_role):
+            if name is not None and name not in self.roles:
+                raise ValueError(f"the role {name!r} is not defined in routing.roles")
+        for name, role in self.roles.items():
+            for pid in [*role.people, *([role.deputy] if role.deputy else [])]:
+                if pid not in self.people:
+                    raise ValueError(f"roles.{name}: unknown person {pid!r} (add routing.people.{pid})")
+        return self
+
+
 class Secrets(BaseSettings):
     """Secrets, only ever from the environment (``MENTIONS_REDDIT_CLIENT_ID`` ...)."""
 
@@ -255,6 +376,7 @@ class Settings(_Section):
     http: Http = Http()
     sources: Sources = Sources()
     classifier: Classifier = Classifier()
+    routing: Routing = Routing()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
     profile_path: Path | None = Field(default=None, exclude=True)
 

@@ -47,10 +47,11 @@ SourceFactory = Callable[[Settings], list[Source]]
 
 def build_sources(settings: Settings) -> list[Source]:
     """All sources the profile enables, in a stable order."""
-    from scrapers import rss  # imported here: each kind pulls in its own heavy library
+    # Imported here: each kind pulls in its own heavy library (PRAW, Scrapy).
+    from scrapers import reddit, rss, web
 
     # A new source kind adds its build_sources here.
-    factories: list[SourceFactory] = [rss.build_sources]
+    factories: list[SourceFactory] = [rss.build_sources, reddit.build_sources, web.build_sources]
     sources: list[Source] = []
     for factory in factories:
         sources.extend(factory(settings))

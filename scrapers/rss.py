@@ -45,6 +45,15 @@ def parse_feed(
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(body, response_headers=headers)
     warning = None
+    if not parsed.entries and not parsed.get("version"):
+        # An empty body or a well-formed HTML page (a consent wall, "feed moved") is not bozo
+        # to feedparser, but it is not a feed either: "broken" must not read as "no mentions".
+        problem = (
+            f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+            if parsed.bozo
+            else "no RSS or Atom element found"
+        )
+        raise ParseError(source, f"not a valid RSS/Atom feed ({problem})")
     if parsed.bozo:
         problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
         if not parsed.entries:

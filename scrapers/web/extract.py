@@ -165,11 +165,20 @@ def _strip_furniture(root: Any) -> None:
     for el in list(root.iter("header")):
         if not any(a.tag in ("article", "main") for a in el.iterancestors()):
             el.drop_tree()
+    body = root.find(".//body")
+    total = len((body if body is not None else root).text_content() or "") or 1
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
-        if el.getparent() is not None and _is_furniture(el):
-            el.drop_tree()
+        if el.getparent() is None or not _is_furniture(el):
+            continue
+        # A layout wrapper ("layout-sidebar-right") can hold the whole page: keep anything
+        # that contains the content markup or most of the text.
+        if el.xpath(".//article|.//main|.//*[@itemprop='articleBody']") or (
+            len(el.text_content() or "") > total / 2
+        ):
+            continue
+        el.drop_tree()
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         el.drop_tree()
 
@@ -188,7 +197,13 @@ def _link_density(el: Any, text_len: int) -> float:
 def _density_pick(root: Any) -> Any | None:
     """The element holding the most paragraph text, discounted by the share that is links."""
     scores: dict[Any, float] = {}
-    for p in root.iter("p", "pre", "blockquote", "td", "li"):
+    for p in root.iter("p", "pre", "blockquote", "td", "li", "div"):
+        # A cell or div counts as a paragraph only when it has no block children of its own;
+        # otherwise its paragraphs are counted and it collects their score as a parent.
+        if p.tag in ("td", "li", "div") and any(
+            isinstance(c.tag, str) and c.tag in _BLOCK_TAGS and c.tag != "br" for c in p
+        ):
+            continue
         text = (p.text_content() or "").strip()
         if len(text) < 25:
             continue
@@ -369,6 +384,10 @@ def _published(root: Any, ld: list[dict[str, Any]]) -> datetime | None:
             return when
     for el in root.xpath("//time"):
         if when := parse_date(el.get("datetime") or el.text_content()):
+            return when
+    # Old templates: a visible date in an element classed "date" / "published".
+    for el in root.xpath("//*[contains(@class, 'date') or contains(@class, 'published')]"):
+        if when := parse_date(_clean(el.text_content())):
             return when
     return None
 

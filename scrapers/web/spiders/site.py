@@ -58,21 +58,18 @@ class SiteSpider(scrapy.Spider):
         self.search_url: str | None = site.get("search_url")
         templates = [self.search_url.replace("{query}", "x")] if self.search_url else []
         # OffsiteMiddleware reads this attribute: requests elsewhere are dropped.
-        self.allowed_domains = list(site.get("allowed_domains") or []) or _hosts(
+        self.allowed_domains = [d.lower() for d in site.get("allowed_domains") or []] or _hosts(
             self.start_urls + templates
         )
         self.depth_limit = int(site.get("depth_limit", 2))
         self.max_pages = int(site.get("max_pages", 50))
         self.item_patterns = [re.compile(p) for p in site.get("items") or []]
-        self.links = LinkExtractor(
-            allow=site.get("follow") or (),
-            deny=site.get("deny") or (),
-            allow_domains=self.allowed_domains,
-        )
+        # No allow_domains here: LinkExtractor compares it with host:port, so a site on a
+        # non-default port would never match. _allowed() checks the host name instead.
+        self.links = LinkExtractor(allow=site.get("follow") or (), deny=site.get("deny") or ())
         self.result_links = LinkExtractor(
             allow=site.get("search_results") or site.get("follow") or (),
             deny=site.get("deny") or (),
-            allow_domains=self.allowed_domains,
         )
         self.scheduled: set[str] = set()
         self.start_set: set[str] = set()
@@ -81,13 +78,23 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------
 
+    def _allowed(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith(f".{d}") for d in self.allowed_domains)
+
     def _request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
         """A page request, unless the page is a repeat or the page limit is used up."""
         key = _strip_fragment(url)
+        if not meta.get("start") and not self._allowed(url):
+            return None
         if key in self.scheduled or len(self.scheduled) >= self.max_pages:
             return None
         self.scheduled.add(key)
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        # dont_filter: self.scheduled already dedupes, and with the dupefilter on, a redirect
+        # loop would vanish silently instead of failing with "max redirections reached".
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta=meta, dont_filter=True
+        )
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
@@ -161,6 +168,9 @@ class SiteSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if request is not None and request.meta.get("redirect_urls"):
+            # Report the URL we asked for (a start URL, a link), not the last hop.
+            url = request.meta["redirect_urls"][0]
         is_start = bool(request is not None and request.meta.get("start"))
         exc = failure.value
         status: int | None = None

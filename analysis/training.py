@@ -1,0 +1,454 @@
+"""Training and evaluation of the classifier: reproducible from the data files and a seed.
+
+``train()`` builds the model shipped in analysis/models/ from OLID (read in place from
+../shared/data/olid, never copied into the repo) plus the school-context CSV in analysis/data/,
+plus any corrections people made. It holds out a fixed, seeded 20 % of OLID and the ``test``
+templates of the school data, never trains on them, measures the finished model on them, and
+writes the numbers with the training data's SHA-256 hashes into the metadata JSON.
+
+``evaluate()`` / ``evaluate_file()`` back ``mentions evaluate``: per-class precision, recall, F1,
+macro-F1 and a confusion matrix for any labelled CSV, or an OLID-format TSV (OFF ~ inappropriate,
+NOT ~ neutral, compared on that binary mapping).
+
+Run ``python -m analysis.training`` to retrain and print the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from analysis.classify import LABELS, SUBREASONS, Classifier
+from analysis.model import (
+    DEFAULT_MODEL,
+    WORD_TOKEN_PATTERN,
+    Featurizer,
+    LinearHead,
+    TrainedClassifier,
+    normalise,
+    save_model,
+)
+from mentions.errors import ClassifierError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OLID = REPO_ROOT.parent / "shared" / "data" / "olid" / "olid-training-v1.0.tsv"
+DEFAULT_SCHOOL = Path(__file__).with_name("data") / "school_context.csv"
+SEED = 13
+OLID_TEST_SIZE = 0.2
+# School-context rows are few next to OLID's ten thousand tweets; weighting them keeps the
+# school's own policy lines (civil complaints, quoted slurs) from being drowned out.
+SCHOOL_WEIGHT = 4.0
+CORRECTION_WEIGHT = 8.0
+MAX_VOCABULARY = 60_000
+
+
+@dataclass
+class Example:
+    title: str
+    text: str
+    label: str
+    subreason: str = ""
+    weight: float = 1.0
+    source: str = ""
+
+    @property
+    def body(self) -> str:
+        return normalise(self.title, self.text)
+
+
+# -- data -----------------------------------------------------------------------------------------
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_olid(path: Path | str = DEFAULT_OLID) -> list[Example]:
+    path = Path(path)
+    if not path.is_file():
+        raise ClassifierError(f"OLID training file {path} not found (expected ../shared/data/olid)")
+    with path.open(encoding="utf-8", newline="") as fh:
+        # OLID's tweets contain stray double quotes: read fields literally.
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [
+            Example(
+                "",
+                row["tweet"],
+                "inappropriate" if row["subtask_a"] == "OFF" else "neutral",
+                source="olid",
+            )
+            for row in reader
+        ]
+
+
+def olid_split(rows: Sequence[Example], seed: int = SEED) -> tuple[list[Example], list[Example]]:
+    """The fixed OLID train / held-out split (stratified, seeded)."""
+    idx = np.arange(len(rows))
+    y = [r.label for r in rows]
+    tr, te = train_test_split(idx, test_size=OLID_TEST_SIZE, random_state=seed, stratify=y)
+    return [rows[i] for i in tr], [rows[i] for i in te]
+
+
+def read_school_context(path: Path | str = DEFAULT_SCHOOL) -> tuple[list[Example], list[Example]]:
+    """(train, test) school-context examples; the split is by template group, fixed in the CSV."""
+    train_rows: list[Example] = []
+    test_rows: list[Example] = []
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            ex = Example(
+                row.get("title") or "",
+                row["text"],
+                row["label"],
+                row.get("subreason") or "",
+                SCHOOL_WEIGHT,
+                "school",
+            )
+            (test_rows if row.get("split") == "test" else train_rows).append(ex)
+    return train_rows, test_rows
+
+
+def _records(corrections: Any) -> Iterable[Any]:
+    if corrections is None:
+        return []
+    if hasattr(corrections, "to_dict"):  # a pandas / polars DataFrame
+        try:
+            return corrections.to_dict("records")
+        except TypeError:
+            return corrections.to_dicts()
+    return corrections
+
+
+def correction_examples(corrections: Any) -> list[Example]:
+    """People's relabels, as (title, text, label, subreason) tuples or dicts / DataFrame rows."""
+    out = []
+    for rec in _records(corrections):
+        if isinstance(rec, dict):
+            title, text = rec.get("title") or "", rec.get("text") or ""
+            label, sub = rec.get("label"), rec.get("subreason") or ""
+        else:
+            title, text, label, *rest = rec
+            sub = (rest[0] if rest else "") or ""
+        if label not in LABELS:
+            raise ClassifierError(
+                f"correction has unknown label {label!r}; expected one of {LABELS}"
+            )
+        if label == "inappropriate" and sub and sub not in SUBREASONS:
+            raise ClassifierError(f"correction has unknown sub-reason {sub!r}")
+        out.append(Example(title or "", text or "", label, sub, CORRECTION_WEIGHT, "correction"))
+    return out
+
+
+# -- fitting --------------------------------------------------------------------------------------
+def _idf(counts: sparse.csr_matrix) -> np.ndarray:
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf[df == 0] = 0.0  # never seen in training: carries no weight, and need not be stored
+    return idf.astype(np.float32)
+
+
+def _fit_lr(
+    x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c: float, seed: int
+) -> LogisticRegression:
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+    return lr.fit(x, y, sample_weight=w)
+
+
+def fit(examples: Sequence[Example], seed: int = SEED, version: str = "") -> TrainedClassifier:
+    """Fit the three heads on ``examples`` (no evaluation, no files written)."""
+    texts = [e.body for e in examples]
+    weights = np.array([e.weight for e in examples], dtype=np.float64)
+    labels = np.array([e.label for e in examples])
+
+    counter = CountVectorizer(
+        ngram_range=(1, 2),
+        token_pattern=WORD_TOKEN_PATTERN,
+        lowercase=True,
+        min_df=2,
+        max_features=MAX_VOCABULARY,
+        dtype=np.float32,
+    )
+    counter.fit(texts)
+    vocabulary = counter.get_feature_names_out().tolist()
+    probe = Featurizer(vocabulary, np.ones(len(vocabulary)), np.ones(2))
+    wc, cc = probe.counts(texts)
+    featurizer = Featurizer(vocabulary, _idf(wc), _idf(cc))
+    x = sparse.hstack(
+        [featurizer.weight(wc, featurizer.word_idf), featurizer.weight(cc, featurizer.char_idf)],
+        format="csr",
+    )
+
+    # Offence head: NB-SVM style log-count ratios scale each feature before the logistic
+    # regression (Wang & Manning 2012); folding them into the weights afterwards keeps run time
+    # a plain dot product.
+    y_off = (labels == "inappropriate").astype(int)
+    # Share of each feature's tf-idf mass per class (smoothed); log of their ratio.
+    pos = np.asarray(x[y_off == 1].sum(axis=0)).ravel() + 1.0
+    neg = np.asarray(x[y_off == 0].sum(axis=0)).ravel() + 1.0
+    ratio = np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+    lr_off = _fit_lr(x @ sparse.diags(ratio), y_off, weights, 1.0, seed)
+    offence = LinearHead(
+        (lr_off.coef_ * ratio).astype(np.float32), lr_off.intercept_, ["no", "yes"]
+    )
+
+    y_media = (labels == "media_enquiry").astype(int)
+    xm = TrainedClassifier.media_matrix(x, texts)
+    lr_media = _fit_lr(xm, y_media, weights, 4.0, seed)
+    media = LinearHead(lr_media.coef_.astype(np.float32), lr_media.intercept_, ["no", "yes"])
+
+    sub_idx = [i for i, e in enumerate(examples) if e.label == "inappropriate" and e.subreason]
+    if len({examples[i].subreason for i in sub_idx}) < 2:
+        raise ClassifierError("training needs inappropriate examples of at least two sub-reasons")
+    n_word = len(vocabulary)
+    xs = x[sub_idx][:, :n_word]
+    lr_sub = _fit_lr(
+        xs, np.array([examples[i].subreason for i in sub_idx]), weights[sub_idx], 10.0, seed
+    )
+    sub_coef = lr_sub.coef_
+    if sub_coef.shape[0] == 1:  # two sub-reasons only: sklearn returns one row
+        sub_coef = np.vstack([-sub_coef, sub_coef]) / 2
+        intercept = np.array([-lr_sub.intercept_[0], lr_sub.intercept_[0]]) / 2
+    else:
+        intercept = lr_sub.intercept_
+    subreason = LinearHead(sub_coef.astype(np.float32), intercept, list(lr_sub.classes_))
+    return TrainedClassifier(
+        featurizer, media, offence, subreason, {"version": version or "unsaved"}
+    )
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+@dataclass
+class EvalReport:
+    labels: list[str]
+    per_class: dict[str, dict[str, float]]
+    macro_f1: float
+    confusion: list[list[int]]  # rows = true label, columns = predicted, in ``labels`` order
+    support: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "labels": self.labels,
+            "per_class": self.per_class,
+            "macro_f1": self.macro_f1,
+            "confusion": self.confusion,
+            "support": self.support,
+            **self.extra,
+        }
+
+    def format(self) -> str:
+        width = max(len(x) for x in self.labels) + 2
+        lines = [f"{'':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+        for lab in self.labels:
+            c = self.per_class[lab]
+            lines.append(
+                f"{lab:<{width}}{c['precision']:>10.3f}{c['recall']:>10.3f}"
+                f"{c['f1']:>10.3f}{int(c['support']):>10d}"
+            )
+        lines.append(f"{'macro-F1':<{width}}{self.macro_f1:>30.3f}{self.support:>10d}")
+        lines.append("")
+        lines.append("confusion (rows = true, columns = predicted)")
+        lines.append(f"{'':<{width}}" + "".join(f"{lab[:12]:>14}" for lab in self.labels))
+        for lab, row in zip(self.labels, self.confusion, strict=True):
+            lines.append(f"{lab:<{width}}" + "".join(f"{v:>14d}" for v in row))
+        return "\n".join(lines)
+
+
+def evaluate(
+    y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] | None = None
+) -> EvalReport:
+    """Per-class precision / recall / F1, macro-F1 and the confusion matrix. Pure."""
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
+    labs = list(labels) if labels else [x for x in LABELS if x in set(y_true) | set(y_pred)]
+    labs += sorted((set(y_true) | set(y_pred)) - set(labs))
+    index = {lab: i for i, lab in enumerate(labs)}
+    cm = [[0] * len(labs) for _ in labs]
+    for t, p in zip(y_true, y_pred, strict=True):
+        cm[index[t]][index[p]] += 1
+    per_class: dict[str, dict[str, float]] = {}
+    for i, lab in enumerate(labs):
+        tp = cm[i][i]
+        fp = sum(cm[r][i] for r in range(len(labs))) - tp
+        fn = sum(cm[i]) - tp
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per_class[lab] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "support": sum(cm[i]),
+        }
+    # Macro-F1 over the classes that occur in the truth (a class nobody labelled has no F1).
+    present = [lab for lab in labs if per_class[lab]["support"] > 0] or labs
+    macro = float(np.mean([per_class[lab]["f1"] for lab in present]))
+    return EvalReport(labs, per_class, round(macro, 4), cm, len(y_true))
+
+
+def _to_olid(label: str) -> str:
+    return "OFF" if label == "inappropriate" else "NOT"
+
+
+def evaluate_file(
+    path: Path | str,
+    text_column: str = "text",
+    label_column: str = "label",
+    title_column: str | None = None,
+    classifier: Classifier | None = None,
+) -> EvalReport:
+    """Classify every row of a labelled CSV / TSV and compare with its labels.
+
+    An OLID file (tab separated with ``tweet`` and ``subtask_a`` columns) is compared on the binary
+    mapping OFF ~ inappropriate, NOT ~ neutral or media_enquiry.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ClassifierError(f"evaluation file {path} not found")
+    with path.open(encoding="utf-8", newline="") as fh:
+        head = fh.readline()
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
+    with path.open(encoding="utf-8", newline="") as fh:
+        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+        rows = list(csv.DictReader(fh, delimiter=delimiter, quoting=quoting))
+    columns = set(rows[0]) if rows else set()
+    olid = {"tweet", "subtask_a"} <= columns
+    if olid:
+        text_column, label_column = "tweet", "subtask_a"
+    for col in (text_column, label_column, title_column):
+        if col and col not in columns:
+            raise ClassifierError(f"{path}: no column {col!r} (columns: {sorted(columns)})")
+    if classifier is None:
+        from analysis.classify import load_classifier
+
+        classifier = load_classifier()
+    items = [
+        ((r.get(title_column) or "") if title_column else "", r[text_column] or "") for r in rows
+    ]
+    preds = [c.label for c in classifier.classify_batch(items)]
+    truth = [(r[label_column] or "").strip() for r in rows]
+    if olid:
+        return evaluate(truth, [_to_olid(p) for p in preds], labels=["NOT", "OFF"])
+    unknown = set(truth) - set(LABELS)
+    if unknown:
+        raise ClassifierError(f"{path}: unknown labels {sorted(unknown)}; expected {LABELS}")
+    return evaluate(truth, preds, labels=list(LABELS))
+
+
+def _evaluate_examples(model: Classifier, rows: Sequence[Example], olid: bool) -> EvalReport:
+    preds = model.classify_batch([(r.title, r.text) for r in rows])
+    if olid:
+        return evaluate(
+            [_to_olid(r.label) for r in rows],
+            [_to_olid(p.label) for p in preds],
+            labels=["NOT", "OFF"],
+        )
+    report = evaluate([r.label for r in rows], [p.label for p in preds], labels=list(LABELS))
+    pairs = [
+        (r.subreason, p.subreason)
+        for r, p in zip(rows, preds, strict=True)
+        if r.label == "inappropriate" and p.label == "inappropriate"
+    ]
+    if pairs:
+        report.extra["subreason_accuracy"] = round(sum(a == b for a, b in pairs) / len(pairs), 4)
+    return report
+
+
+# -- the entry point ------------------------------------------------------------------------------
+def train(
+    olid_path: Path | str | None = DEFAULT_OLID,
+    school_path: Path | str = DEFAULT_SCHOOL,
+    corrections: Any = None,
+    out_path: Path | str | None = DEFAULT_MODEL,
+    seed: int = SEED,
+) -> tuple[TrainedClassifier, dict[str, Any]]:
+    """Train on OLID's train split + school-context train split + corrections; measure; save.
+
+    ``olid_path=None`` trains on the school data alone (fast; for tests). ``corrections`` is a
+    list of (title, text, label, subreason) tuples or dicts, or a DataFrame with those columns.
+    ``out_path=None`` skips writing the artefact. Returns the model and its metadata.
+    """
+    school_train, school_test = read_school_context(school_path)
+    olid_train: list[Example] = []
+    olid_test: list[Example] = []
+    hashes = {"school_context": sha256(Path(school_path))}
+    if olid_path is not None:
+        olid_train, olid_test = olid_split(read_olid(olid_path), seed)
+        hashes["olid"] = sha256(Path(olid_path))
+    extra = correction_examples(corrections)
+    if extra:
+        hashes["corrections"] = hashlib.sha256(
+            json.dumps([[e.title, e.text, e.label, e.subreason] for e in extra]).encode()
+        ).hexdigest()
+    examples = olid_train + school_train + extra
+
+    digest = hashlib.sha256(json.dumps([hashes, seed], sort_keys=True).encode()).hexdigest()[:10]
+    version = f"tfidf-nblr-1+{digest}"
+    started = time.perf_counter()
+    model = fit(examples, seed=seed, version=version)
+    fit_seconds = time.perf_counter() - started
+
+    metrics: dict[str, Any] = {}
+    school_report = _evaluate_examples(model, school_test, olid=False)
+    metrics["school_context_test"] = school_report.as_dict()
+    if olid_test:
+        t0 = time.perf_counter()
+        olid_report = _evaluate_examples(model, olid_test, olid=True)
+        metrics["olid_test"] = olid_report.as_dict()
+        metrics["posts_per_second_olid_test"] = round(len(olid_test) / (time.perf_counter() - t0))
+    metadata = {
+        "version": version,
+        "model": "word 1-2gram + char 2-5gram TF-IDF; NB-LR offence head, LR media head with "
+        "enquiry rule features, LR sub-reason head; privacy / threat / impersonation rules",
+        "data_sha256": hashes,
+        "training_rows": {
+            "olid": len(olid_train),
+            "school_context": len(school_train),
+            "corrections": len(extra),
+        },
+        "held_out_rows": {"olid": len(olid_test), "school_context": len(school_test)},
+        "seed": seed,
+        "olid_split": f"sklearn train_test_split(test_size={OLID_TEST_SIZE}, "
+        f"random_state={seed}, stratify=subtask_a)",
+        "school_split": "template groups marked split=test in school_context.csv",
+        "fit_seconds": round(fit_seconds, 1),
+        "library_versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
+        "metrics": metrics,
+    }
+    model.metadata = metadata
+    model.version = version
+    if out_path is not None:
+        save_model(model, Path(out_path))
+    return model, metadata
+
+
+def main() -> None:
+    _, meta = train()
+    print(json.dumps({k: meta[k] for k in ("version", "training_rows", "held_out_rows")}, indent=2))
+    for name, rep in meta["metrics"].items():
+        if isinstance(rep, dict):
+            r = EvalReport(
+                rep["labels"], rep["per_class"], rep["macro_f1"], rep["confusion"], rep["support"]
+            )
+            print(f"\n== {name}\n{r.format()}")
+            if "subreason_accuracy" in rep:
+                print(
+                    f"sub-reason accuracy (inappropriate, both agree): {rep['subreason_accuracy']}"
+                )
+        else:
+            print(f"\n{name}: {rep}")
+
+
+if __name__ == "__main__":
+    main()
