@@ -41,6 +41,13 @@ def store(
     return pipeline.store(settings, run_id, results, analysed)
 
 
+@task(name="respond", cache_policy=NO_CACHE)
+def respond(
+    settings: Settings, run_id: str, summary: dict[str, Any], analysed: pipeline.Analysed
+) -> dict[str, Any]:
+    return pipeline.respond_and_record(settings, run_id, summary, analysed.posts)
+
+
 def _run(
     flow_name: str, config: str, db: str | None, kinds: Sequence[str] | None
 ) -> dict[str, Any]:
@@ -57,7 +64,9 @@ def _run(
     for r in results:
         if r.status not in pipeline.HEALTHY:
             logger.warning("source %s %s: %s", r.source, r.status, r.error)
-    summary = store(settings, run_id, results, analyse(settings, results))
+    analysed = analyse(settings, results)
+    summary = store(settings, run_id, results, analysed)
+    summary = respond(settings, run_id, summary, analysed)
     logger.info(
         "run %s %s: %d matched, %d new %s, failed sources: %s",
         run_id,

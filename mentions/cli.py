@@ -18,6 +18,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,7 +37,9 @@ DEMO_DB = Path("data/demo/mentions.duckdb")
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    # Escaped: messages carry paths, SQL and feed text ("[/x]" is not markup). soft_wrap: one
+    # line however narrow the terminal, so a path in it stays whole.
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -48,18 +51,29 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for s in summary["sources"]:
         colour = colours.get(s["status"], "red")
         table.add_row(
-            s["source"],
+            escape(s["source"]),
             f"[{colour}]{s['status']}[/]",
             str(s["items_seen"]),
             str(s["matched"]),
             str(s["new"]),
-            s["error"] or "",
+            escape(s["error"] or ""),
         )
     console.print(table)
     labels = ", ".join(f"{k}: {v}" for k, v in sorted(summary["new_by_label"].items())) or "none"
     console.print(f"New mentions: {summary['new_posts']} ({labels})")
     if summary["failed_sources"]:
-        console.print(f"[red]Failed sources: {', '.join(summary['failed_sources'])}[/]")
+        console.print(f"[red]Failed sources: {escape(', '.join(summary['failed_sources']))}[/]")
+    if response := summary.get("respond"):
+        if "error" in response:
+            console.print(f"[red]Responding failed: {escape(response['error'])}[/]")
+        else:
+            console.print(
+                f"Cases opened: {response['cases_opened']}, alerts sent: "
+                f"{response['alerts_sent']}, failed: {response['alerts_failed']}, pending: "
+                f"{response['alerts_pending']}, escalated: {response['escalated']}"
+            )
+            for problem in response.get("delivery_errors", []):
+                console.print(f"[red]Delivery error: {escape(str(problem))}[/]")
 
 
 def _print_mentions(db: Path) -> None:
@@ -75,7 +89,23 @@ def _print_mentions(db: Path) -> None:
     for col in ("label", "why", "source", "title", "url"):
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*[str(v) for v in row])
+        table.add_row(*[escape(str(v)) for v in row])
+    console.print(table)
+
+
+def _print_cases(db: Path) -> None:
+    from warehouse import connect_read_only
+
+    with connect_read_only(db) as con:
+        rows = con.execute(
+            "SELECT case_id, label, coalesce(subreason, ''), role, coalesce(assignee, '-'), "
+            "due_local, title FROM v_open_cases WHERE label <> 'neutral' ORDER BY due"
+        ).fetchall()
+    table = Table(title="Open urgent cases (mentions cases list shows all)")
+    for col in ("case", "label", "why", "role", "assignee", "due", "title"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*[escape(str(v)) for v in row])
     console.print(table)
 
 
@@ -92,8 +122,10 @@ def _run_flow(config: Path, db: Path | None) -> dict[str, Any]:
 def demo(
     db: Path = typer.Option(DEMO_DB, help="DuckDB file to write."),
 ) -> None:
-    """Serve sample feeds on localhost and run the real nightly flow against them."""
+    """Serve sample feeds, pages and a fake Reddit API on localhost, run the real nightly flow
+    against them, and show what it found, the cases it opened and the alerts it sent."""
     from mentions.demo import write_demo_profile
+    from mentions.demo.alerts import DemoAlerts
     from mentions.demo.server import FixtureServer
     from mentions.fakes.reddit_api import (
         FakeReddit,
@@ -110,6 +142,7 @@ def demo(
         with (
             FixtureServer() as base_url,
             FakeReddit(**demo_data()) as reddit,
+            DemoAlerts(db.parent / "alerts") as alerts,
             tempfile.TemporaryDirectory() as tmp,
         ):
             console.print(f"Fixture server on {base_url}, fake Reddit API on {reddit.base_url}")
@@ -118,16 +151,27 @@ def demo(
                 "web": demo_web_section(base_url),
             }
             profile = write_demo_profile(base_url, Path(tmp) / "school.demo.toml", sources)
+            alerts.add_routing(profile)
             summary = _run_flow(profile, db)
+            alert_lines = alerts.report()
         _print_summary(summary)
         _print_mentions(db)
+        _print_cases(db)
     except MentionsError as exc:
         _fail(exc)
-    console.print(f"Database: [bold]{db.resolve()}[/] ({time.monotonic() - started:.1f} s)")
+    console.print(f"Alerts the demo's local mailbox and webhook log received ({alerts.folder}):")
+    for line in alert_lines:
+        console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"Database: [bold]{escape(str(db.resolve()))}[/] ({time.monotonic() - started:.1f} s)",
+        soft_wrap=True,
+    )
     console.print(
         'Try: mentions query "select label, count(*) from v_mentions group by 1" --db '  # noqa: S608
-        + str(db)
+        + escape(str(db)),
+        soft_wrap=True,
     )
+    console.print(f"     mentions cases list --db {escape(str(db))}", soft_wrap=True)
 
 
 @app.command()
@@ -222,7 +266,7 @@ def query(
         for c in columns:
             table.add_column(c, overflow="fold")
         for r in rows:
-            table.add_row(*["" if v is None else str(v) for v in r])
+            table.add_row(*["" if v is None else escape(str(v)) for v in r])
         console.print(table)
 
 
@@ -271,7 +315,7 @@ def classify(
         _fail(exc)
     csv.field_size_limit(sys.maxsize)
     with input.open(newline="", encoding="utf-8-sig", errors="replace") as src:
-        total = max(sum(1 for _ in src) - 1, 0)
+        total = max(sum(1 for row in csv.reader(src) if row) - 1, 0)  # rows, not lines
         src.seek(0)
         reader = csv.DictReader(src)
         columns = list(reader.fieldnames or [])
@@ -362,6 +406,12 @@ def evaluate(
 
 
 # ---- end of classifier model commands ----------------------------------------------------------
+
+
+from mentions.cases_cli import audit_app, cases_app  # noqa: E402 - the triage commands
+
+app.add_typer(cases_app, name="cases")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

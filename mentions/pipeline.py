@@ -13,7 +13,9 @@ from typing import Any
 
 from analysis.classify import Classification, load_classifier
 from analysis.matching import Match, Matcher
+from mentions.errors import MentionsError
 from mentions.models import Post, SourceResult, utcnow
+from mentions.respond import respond
 from mentions.settings import Settings
 from warehouse import Warehouse
 
@@ -106,5 +108,24 @@ def store(
             "failed_sources": [r.source for r in results if r.status == "failed"],
             "degraded_sources": [r.source for r in results if r.status == "degraded"],
         }
+        wh.finish_run(run_id, summary["status"], summary)
+    return summary
+
+
+def respond_and_record(
+    settings: Settings, run_id: str, summary: dict[str, Any], posts: Sequence[Post]
+) -> dict[str, Any]:
+    """Open cases, queue and send alerts, escalate; add the counts to the run summary.
+
+    A failure here (say the database stayed locked) is recorded in the summary, not raised: the
+    posts are stored, and the next run opens the cases it finds without one.
+    """
+    try:
+        response = respond(settings, run_id, posts=posts)
+    except MentionsError as exc:
+        log.error("run %s: responding failed: %s", run_id, exc)
+        response = {"error": str(exc)}
+    summary = {**summary, "respond": response}
+    with Warehouse.open(settings.database.path, settings.database.lock_timeout_seconds) as wh:
         wh.finish_run(run_id, summary["status"], summary)
     return summary

@@ -355,7 +355,9 @@ class Routing(_Section):
         for name, role in self.roles.items():
             for pid in [*role.people, *([role.deputy] if role.deputy else [])]:
                 if pid not in self.people:
-                    raise ValueError(f"roles.{name}: unknown person {pid!r} (add routing.people.{pid})")
+                    raise ValueError(
+                        f"roles.{name}: unknown person {pid!r} (add routing.people.{pid})"
+                    )
         return self
 
 

@@ -32,8 +32,9 @@ MENTION = "Parents at Darul Hadis Latifiah in Tower Hamlets met the new head tea
 ROBOTS_OPEN = "User-agent: *\nAllow: /\n"
 
 
-def page(title: str, body: str = MENTION, links: tuple[str, ...] = (), charset: str = "utf-8"
-         ) -> str:
+def page(
+    title: str, body: str = MENTION, links: tuple[str, ...] = (), charset: str = "utf-8"
+) -> str:
     anchors = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
     return (
         f'<html><head><meta charset="{charset}"><title>{title}</title></head><body>'
@@ -100,15 +101,24 @@ def test_forum_thread_keeps_every_reply() -> None:
 
 def test_layout_wrapper_named_like_furniture_is_not_dropped() -> None:
     para = "Pupils at Darul Hadis Latifiah raised money, baked cakes, and ran a stall. " * 5
-    html = (f'<html><body><div class="layout-sidebar-right"><div class="menu">Home News</div>'
-            f"<div><p>{para}</p><p>{para}</p></div></div></body></html>")
+    html = (
+        f'<html><body><div class="layout-sidebar-right"><div class="menu">Home News</div>'
+        f"<div><p>{para}</p><p>{para}</p></div></div></body></html>"
+    )
     got = extract(html)
     assert para.strip() in got.text and "Home News" not in got.text
 
 
-@pytest.mark.parametrize("html", ["", "   ", "\x00\x01 not html", '<?xml version="1.0" '
-                                  'encoding="utf-8"?><html><body><p>x</p></body></html>',
-                                  "<html><body><div><div><div>" * 200])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "\x00\x01 not html",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>',
+        "<html><body><div><div><div>" * 200,
+    ],
+)
 def test_extract_never_raises_on_odd_input(html: str) -> None:
     got = extract(html)
     assert isinstance(got.text, str) and isinstance(got.title, str)
@@ -124,13 +134,24 @@ def test_parse_date_formats() -> None:
 
 # -- settings ---------------------------------------------------------------------------
 
+
 def test_web_settings_are_validated() -> None:
     with pytest.raises(ConfigError, match="search_url"):
         settings_for({"name": "a", "search_url": "http://x/search"})
     with pytest.raises(ConfigError, match="unique"):
-        settings_from_dict({"school": SCHOOL, "sources": {"web": {"sites": [
-            {"name": "a", "start_urls": ["http://x/"]}, {"name": "a", "start_urls": ["http://y/"]},
-        ]}}})
+        settings_from_dict(
+            {
+                "school": SCHOOL,
+                "sources": {
+                    "web": {
+                        "sites": [
+                            {"name": "a", "start_urls": ["http://x/"]},
+                            {"name": "a", "start_urls": ["http://y/"]},
+                        ]
+                    }
+                },
+            }
+        )
     with pytest.raises(ConfigError, match="start_urls or a search_url"):
         settings_for({"name": "a"})
     with pytest.raises(ConfigError, match="not a known setting"):
@@ -144,7 +165,9 @@ def test_demo_section_is_valid_settings() -> None:
         {"school": SCHOOL, "sources": {"web": demo_web_section("http://127.0.0.1:9/")}}
     )
     assert [s.name for s in build_sources(settings)] == [
-        "web:East End Gazette", "web:Tower Hamlets Parents Forum"]
+        "web:East End Gazette",
+        "web:Tower Hamlets Parents Forum",
+    ]
 
 
 def test_scrapy_settings_are_polite_and_closed() -> None:
@@ -164,6 +187,7 @@ def test_scrapy_settings_are_polite_and_closed() -> None:
 
 # -- crawls (each runs Scrapy in a child process) -------------------------------------------
 
+
 def test_demo_site_end_to_end(httpserver: HTTPServer) -> None:
     site_root = DEMO_WEB_DIR.parent
 
@@ -176,17 +200,23 @@ def test_demo_site_end_to_end(httpserver: HTTPServer) -> None:
 
     httpserver.expect_request("/", method="GET").respond_with_handler(static)
     httpserver.no_handler_status_code = 404
-    for path in ("/robots.txt", *(f"/web/{p.relative_to(DEMO_WEB_DIR)}"
-                                  for p in DEMO_WEB_DIR.rglob("*.html"))):
+    for path in (
+        "/robots.txt",
+        *(f"/web/{p.relative_to(DEMO_WEB_DIR)}" for p in DEMO_WEB_DIR.rglob("*.html")),
+    ):
         httpserver.expect_request(path).respond_with_handler(static)
-    settings = settings_from_dict({"school": SCHOOL, "sources": {"web": demo_web_section(
-        httpserver.url_for("/"))}})
+    settings = settings_from_dict(
+        {"school": SCHOOL, "sources": {"web": demo_web_section(httpserver.url_for("/"))}}
+    )
     news, forum = build_sources(settings)
 
     first = news.fetch({})
     assert first.status == "ok", first.error
-    assert urls(first.posts) == {"web/news/open-day.html", "web/news/inspection.html",
-                                 "web/news/letter.html"}
+    assert urls(first.posts) == {
+        "web/news/open-day.html",
+        "web/news/inspection.html",
+        "web/news/letter.html",
+    }
     assert "/web/private/staff-list.html" not in requested(httpserver)  # robots.txt
     by_url = {p.url.rsplit("/", 1)[1]: p for p in first.posts}
     assert by_url["inspection.html"].author == "Seán O’Connor"  # windows-1252 page
@@ -202,8 +232,10 @@ def test_demo_site_end_to_end(httpserver: HTTPServer) -> None:
 
     threads = forum.fetch({})
     assert threads.status == "ok", threads.error
-    assert urls(threads.posts) == {"web/forum/thread-latifiah.html",
-                                   "web/reviews/latifiah-reviews.html"}
+    assert urls(threads.posts) == {
+        "web/forum/thread-latifiah.html",
+        "web/reviews/latifiah-reviews.html",
+    }
 
 
 def test_changed_page_is_a_new_version(httpserver: HTTPServer) -> None:
@@ -224,9 +256,11 @@ def test_changed_page_is_a_new_version(httpserver: HTTPServer) -> None:
 def test_robots_disallow_is_honoured(httpserver: HTTPServer) -> None:
     serve(
         httpserver,
-        {"/start.html": page("Start", links=("/public.html", "/private/secret.html")),
-         "/public.html": page("Public"),
-         "/private/secret.html": page("Secret")},
+        {
+            "/start.html": page("Start", links=("/public.html", "/private/secret.html")),
+            "/public.html": page("Public"),
+            "/private/secret.html": page("Secret"),
+        },
         robots="User-agent: *\nDisallow: /private/\n",
     )
     result = source_for({"start_urls": [httpserver.url_for("/start.html")]}).fetch({})
@@ -247,8 +281,9 @@ def test_robots_disallowing_everything_fails_clearly(httpserver: HTTPServer) -> 
 def test_depth_limit(httpserver: HTTPServer) -> None:
     chain = {f"/p{i}.html": page(f"Page {i}", links=(f"/p{i + 1}.html",)) for i in range(5)}
     serve(httpserver, chain)
-    result = source_for({"start_urls": [httpserver.url_for("/p0.html")], "depth_limit": 2}
-                        ).fetch({})
+    result = source_for({"start_urls": [httpserver.url_for("/p0.html")], "depth_limit": 2}).fetch(
+        {}
+    )
     assert urls(result.posts) == {"p0.html", "p1.html", "p2.html"}
     assert "/p3.html" not in requested(httpserver)
 
@@ -258,10 +293,14 @@ def test_page_limit_and_follow_patterns(httpserver: HTTPServer) -> None:
     pages = {"/hub.html": page("Hub", links=links), "/shop/1.html": page("Shop")}
     pages |= {link: page(f"News {link}") for link in links if link.startswith("/news/")}
     serve(httpserver, pages)
-    result = source_for({
-        "start_urls": [httpserver.url_for("/hub.html")],
-        "follow": [r"/news/"], "items": [r"/news/\d+\.html$"], "max_pages": 4,
-    }).fetch({})
+    result = source_for(
+        {
+            "start_urls": [httpserver.url_for("/hub.html")],
+            "follow": [r"/news/"],
+            "items": [r"/news/\d+\.html$"],
+            "max_pages": 4,
+        }
+    ).fetch({})
     assert result.status == "ok", result.error
     # The hub counts against the limit but is not an item (items pattern): 3 news pages.
     assert len(result.posts) == 3 and all("/news/" in p.url for p in result.posts)
@@ -278,7 +317,8 @@ def test_non_utf8_pages_declared_in_meta(httpserver: HTTPServer, charset: str) -
     httpserver.expect_request("/robots.txt").respond_with_data(ROBOTS_OPEN)
     # No charset in the header: only the <meta> says how to decode.
     httpserver.expect_request("/cafe.html").respond_with_response(
-        Response(raw, headers={"Content-Type": "text/html"}))
+        Response(raw, headers={"Content-Type": "text/html"})
+    )
     result = source_for({"start_urls": [httpserver.url_for("/cafe.html")]}).fetch({})
     assert result.status == "ok", result.error
     (post,) = result.posts
@@ -288,10 +328,13 @@ def test_non_utf8_pages_declared_in_meta(httpserver: HTTPServer, charset: str) -
 
 
 def test_redirect_loop_fails_with_clear_error(httpserver: HTTPServer) -> None:
-    serve(httpserver, {
-        "/loop": Response("", status=302, headers={"Location": "/loop2"}),
-        "/loop2": Response("", status=302, headers={"Location": "/loop"}),
-    })
+    serve(
+        httpserver,
+        {
+            "/loop": Response("", status=302, headers={"Location": "/loop2"}),
+            "/loop2": Response("", status=302, headers={"Location": "/loop"}),
+        },
+    )
     result = source_for({"start_urls": [httpserver.url_for("/loop")]}).fetch({})
     assert result.status == "failed"
     assert result.error.startswith("web:test: every start URL failed")
@@ -314,8 +357,9 @@ def test_page_over_size_cap_is_dropped_and_reported(httpserver: HTTPServer) -> N
 
 def test_raw_html_is_capped(httpserver: HTTPServer) -> None:
     serve(httpserver, {"/long.html": page("Long", MENTION * 300)})
-    result = source_for({"start_urls": [httpserver.url_for("/long.html")]},
-                        raw_html_max_bytes=5000).fetch({})
+    result = source_for(
+        {"start_urls": [httpserver.url_for("/long.html")]}, raw_html_max_bytes=5000
+    ).fetch({})
     (post,) = result.posts
     assert len(post.raw_html.encode()) <= 5000 and post.raw_html.startswith("<html")
     assert len(post.text) > 5000  # the text itself is not cut
@@ -339,8 +383,9 @@ def _slow(request: Request) -> Response:
 def test_slow_page_times_out(threaded_server: HTTPServer) -> None:
     serve(threaded_server, {})
     threaded_server.expect_request("/slow.html").respond_with_handler(_slow)
-    result = source_for({"start_urls": [threaded_server.url_for("/slow.html")]},
-                        page_timeout_seconds=0.5).fetch({})
+    result = source_for(
+        {"start_urls": [threaded_server.url_for("/slow.html")]}, page_timeout_seconds=0.5
+    ).fetch({})
     assert result.status == "failed"
     assert "/slow.html" in result.error and "took longer than 0.5 seconds" in result.error
 
@@ -356,15 +401,20 @@ def test_site_returning_503(httpserver: HTTPServer) -> None:
 
 
 def test_search_page_per_alias(httpserver: HTTPServer) -> None:
-    serve(httpserver, {
-        "/search": page("Results", "Results", links=("/story/1.html", "/about.html")),
-        "/story/1.html": page("Story", links=("/story/2.html",)),
-        "/story/2.html": page("Other story"),
-    })
-    result = source_for({
-        "search_url": httpserver.url_for("/search") + "?q={query}",
-        "search_results": [r"/story/"],
-    }).fetch({})
+    serve(
+        httpserver,
+        {
+            "/search": page("Results", "Results", links=("/story/1.html", "/about.html")),
+            "/story/1.html": page("Story", links=("/story/2.html",)),
+            "/story/2.html": page("Other story"),
+        },
+    )
+    result = source_for(
+        {
+            "search_url": httpserver.url_for("/search") + "?q={query}",
+            "search_results": [r"/story/"],
+        }
+    ).fetch({})
     assert result.status == "ok", result.error
     assert urls(result.posts) == {"story/1.html"}  # results are not followed further
     assert result.posts[0].extra["via_search"] in SCHOOL["aliases"]
@@ -375,10 +425,14 @@ def test_search_page_per_alias(httpserver: HTTPServer) -> None:
 def test_telnet_and_remote_control_are_off(httpserver: HTTPServer, tmp_path: Path) -> None:
     serve(httpserver, {"/a.html": page("A")})
     source = source_for({"start_urls": [httpserver.url_for("/a.html")]})
-    job = {"site": source.site.model_dump(mode="json"), "aliases": SCHOOL["aliases"],
-           "raw_html_max_bytes": 1000}
-    out = run_crawl(job, scrapy_overrides(source.web, source.site, "ua"), hard_timeout=60,
-                    workdir=tmp_path)
+    job = {
+        "site": source.site.model_dump(mode="json"),
+        "aliases": SCHOOL["aliases"],
+        "raw_html_max_bytes": 1000,
+    }
+    out = run_crawl(
+        job, scrapy_overrides(source.web, source.site, "ua"), hard_timeout=60, workdir=tmp_path
+    )
     log = (tmp_path / "crawl.log").read_text()
     assert out.returncode == 0 and len(out.items) == 1
     assert "TelnetConsole" not in log and "Telnet console listening" not in log
@@ -400,12 +454,14 @@ def test_crashing_crawl_is_reported(httpserver: HTTPServer, tmp_path: Path) -> N
 def test_hung_crawl_is_killed(threaded_server: HTTPServer, tmp_path: Path) -> None:
     serve(threaded_server, {})
     threaded_server.expect_request("/slow.html").respond_with_handler(_slow)
-    source = source_for({"start_urls": [threaded_server.url_for("/slow.html")]},
-                        page_timeout_seconds=30)
+    source = source_for(
+        {"start_urls": [threaded_server.url_for("/slow.html")]}, page_timeout_seconds=30
+    )
     job = {"site": source.site.model_dump(mode="json"), "aliases": [], "raw_html_max_bytes": 10}
     started = time.monotonic()
-    out = run_crawl(job, scrapy_overrides(source.web, source.site, "ua"), hard_timeout=1.5,
-                    workdir=tmp_path)
+    out = run_crawl(
+        job, scrapy_overrides(source.web, source.site, "ua"), hard_timeout=1.5, workdir=tmp_path
+    )
     assert time.monotonic() - started < 10
     assert out.killed
     result = source.to_result(out, {})

@@ -49,7 +49,7 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
             if time.monotonic() >= deadline:
                 raise DatabaseLockedError(
                     f"database {path} is locked by another process and stayed locked for "
-                    f"{lock_timeout:.0f}s (close other DuckDB sessions on it, or query a copy "
+                    f"{lock_timeout:g}s (close other DuckDB sessions on it, or query a copy "
                     f"with `mentions export`). DuckDB said: {text}"
                 ) from None
             time.sleep(delay)

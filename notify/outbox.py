@@ -1,0 +1,224 @@
+"""The outbox: every message is a row before it is sent, so nothing is lost and nothing is sent
+twice.
+
+1. ``queue`` inserts messages; the unique ``dedupe_key`` makes queueing again (a re-run) a no-op.
+2. ``claim`` marks due rows ``sending`` (short write session) and returns them.
+3. ``deliver`` sends them with the database closed: email and webhooks run side by side, so one
+   slow or failing channel never holds up another, and a failure affects only its own messages.
+4. ``record`` marks each ``sent``, or schedules a retry with exponential backoff, or gives up
+   (``failed``) after ``max_attempts``; every outcome goes in the audit log.
+
+A run killed between claim and record leaves rows ``sending``; they are claimed again after
+``sending_lease_seconds`` (at-least-once: the email Message-ID stays the same, so a duplicate is
+recognisable). Rows already ``sent`` are never claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from mentions.settings import Settings
+from notify import Claimed, Outgoing, Result
+from warehouse.cases import AuditEntry, append_audit
+
+_TS = pa.timestamp("us", tz="UTC")
+SYSTEM = "school-mentions"
+
+
+def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: datetime) -> int:
+    """Insert messages not queued before (by dedupe key). Returns how many were new."""
+    if not messages:
+        return 0
+    staged = pa.table(
+        {
+            "message_id": [uuid.uuid4().hex for _ in messages],
+            "dedupe_key": [m.dedupe_key for m in messages],
+            "kind": [m.kind for m in messages],
+            "case_id": pa.array([m.case_id for m in messages], pa.int32()),
+            "digest_id": [m.digest_id for m in messages],
+            "channel": [m.channel for m in messages],
+            "person": [m.person for m in messages],
+            "recipient": [m.recipient for m in messages],
+            "subject": [m.subject for m in messages],
+            "body": [m.body for m in messages],
+            "payload": [json.dumps(m.payload, ensure_ascii=False, default=str) for m in messages],
+            "next_attempt": pa.array([now] * len(messages), _TS),
+            "created": pa.array([now] * len(messages), _TS),
+        }
+    )
+    con.register("staged_outbox", staged)
+    try:
+        inserted = con.execute(
+            """
+            INSERT INTO outbox BY NAME
+            SELECT * REPLACE (payload::JSON AS payload)
+            FROM (SELECT DISTINCT ON (dedupe_key) * FROM staged_outbox)
+            ON CONFLICT DO NOTHING
+            RETURNING message_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("staged_outbox")
+    return len(inserted)
+
+
+def claim(
+    con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime, limit: int = 1000
+) -> list[Claimed]:
+    """Take the messages that are due (pending and past next_attempt, or stuck sending past the
+    lease) and mark them sending."""
+    lease = now - timedelta(seconds=settings.routing.outbox.sending_lease_seconds)
+    rows = con.execute(
+        """
+        UPDATE outbox SET status = 'sending', claimed_at = ?
+        WHERE message_id IN (
+            SELECT message_id FROM outbox
+            WHERE (status = 'pending' AND next_attempt <= ?)
+               OR (status = 'sending' AND claimed_at <= ?)
+            ORDER BY created, message_id
+            LIMIT ?)
+        RETURNING message_id, kind, channel, person, recipient, subject, body, payload,
+                  attempts, case_id
+        """,
+        [now, now, lease, limit],
+    ).fetchall()
+    return [
+        Claimed(
+            message_id=r[0],
+            kind=r[1],
+            channel=r[2],
+            person=r[3],
+            recipient=r[4],
+            subject=r[5],
+            body=r[6],
+            payload=json.loads(r[7]) if isinstance(r[7], str) else dict(r[7] or {}),
+            attempts=int(r[8]),
+            case_id=r[9],
+        )
+        for r in rows
+    ]
+
+
+def deliver(settings: Settings, messages: Sequence[Claimed]) -> list[Result]:
+    """Send, with no database open. Channels run in parallel; never raises for a send failure."""
+    from notify.email import send_emails
+    from notify.webhook import send_webhooks
+
+    emails = [m for m in messages if m.channel == "email"]
+    hooks = [m for m in messages if m.channel != "email"]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify") as pool:
+        futures = [
+            pool.submit(send_emails, settings, emails),
+            pool.submit(send_webhooks, settings, hooks),
+        ]
+        results: list[Result] = []
+        for future, batch in zip(futures, (emails, hooks), strict=True):
+            try:
+                results += future.result()
+            except Exception as exc:  # noqa: BLE001 - a bug in one channel must not lose the other
+                results += [
+                    Result(m.message_id, False, f"{type(exc).__name__}: {exc}"[:500]) for m in batch
+                ]
+    return results
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """Delay before the next try after ``attempts`` failed attempts: base * 2^(attempts-1)."""
+    cfg = settings.routing.outbox
+    seconds = cfg.backoff_seconds * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, cfg.max_backoff_seconds))
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    claimed: Sequence[Claimed],
+    results: Sequence[Result],
+    now: datetime,
+) -> dict[str, int]:
+    """Write the outcome of a delivery pass and audit it. Returns sent / failed / gave_up."""
+    by_id = {c.message_id: c for c in claimed}
+    max_attempts = settings.routing.outbox.max_attempts
+    ids, statuses, attempts, next_at, errors, sent_at = [], [], [], [], [], []
+    audit: list[AuditEntry] = []
+    counts = {"sent": 0, "failed": 0, "gave_up": 0}
+    for result in results:
+        msg = by_id[result.message_id]
+        tries = msg.attempts + 1
+        if result.ok:
+            status, when, counts["sent"] = "sent", now, counts["sent"] + 1
+        else:
+            counts["failed"] += 1
+            status = "failed" if tries >= max_attempts else "pending"
+            counts["gave_up"] += status == "failed"
+            when = None
+        ids.append(msg.message_id)
+        statuses.append(status)
+        attempts.append(tries)
+        next_at.append(now + backoff(settings, tries) if status == "pending" else now)
+        errors.append(result.error)
+        sent_at.append(when)
+        detail: dict[str, Any] = {
+            "message_id": msg.message_id,
+            "kind": msg.kind,
+            "channel": msg.channel,
+            "person": msg.person,
+            "attempt": tries,
+        }
+        if not result.ok:
+            detail["error"] = result.error
+        action = (
+            "alert_sent"
+            if result.ok
+            else ("alert_gave_up" if status == "failed" else "alert_failed")
+        )
+        audit.append(AuditEntry(SYSTEM, action, msg.case_id, detail))
+    if not ids:
+        return counts
+    staged = pa.table(
+        {
+            "message_id": ids,
+            "status": statuses,
+            "attempts": pa.array(attempts, pa.int32()),
+            "next_attempt": pa.array(next_at, _TS),
+            "last_error": pa.array(errors, pa.string()),
+            "sent_at": pa.array(sent_at, _TS),
+        }
+    )
+    con.register("staged_results", staged)
+    try:
+        con.execute(
+            """
+            UPDATE outbox SET status = s.status, attempts = s.attempts,
+                   next_attempt = s.next_attempt, last_error = s.last_error,
+                   sent_at = s.sent_at, claimed_at = NULL
+            FROM staged_results s WHERE outbox.message_id = s.message_id
+            """
+        )
+    finally:
+        con.unregister("staged_results")
+    append_audit(con, audit, now)
+    return counts
+
+
+def pending_count(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+    return {status: int(n) for status, n in rows}
+
+
+def requeue_failed(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Give messages that were given up on another round of attempts (after fixing a channel)."""
+    rows = con.execute(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = ? "
+        "WHERE status = 'failed' RETURNING message_id",
+        [now],
+    ).fetchall()
+    return len(rows)
