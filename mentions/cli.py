@@ -413,6 +413,11 @@ from mentions.cases_cli import audit_app, cases_app  # noqa: E402 - the triage c
 app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 
+from mentions.report_cli import purge, report  # noqa: E402 - weekly report, retention purge
+
+app.command(name="report")(report)
+app.command(name="purge")(purge)
+
 
 def main() -> None:
     app()

@@ -6,6 +6,7 @@ parse them afterwards. Every failure becomes a ``FetchError`` naming the source.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -43,6 +44,7 @@ def fetch(
     url: str,
     *,
     max_bytes: int,
+    total_timeout: float | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Response:
@@ -69,10 +71,15 @@ def fetch(
                     source, f"body of {declared} bytes is over the {max_bytes}-byte cap: {url}"
                 )
             chunks, size = [], 0
+            deadline = time.monotonic() + total_timeout if total_timeout else None
             for chunk in resp.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(source, f"body over the {max_bytes}-byte cap: {url}")
+                if deadline and time.monotonic() > deadline:
+                    raise FetchError(
+                        source, f"response took over {total_timeout:g}s in total: {url}"
+                    )
                 chunks.append(chunk)
             return Response(str(resp.url), resp.status_code, b"".join(chunks), dict(resp.headers))
     except httpx.TooManyRedirects:

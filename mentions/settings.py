@@ -66,7 +66,9 @@ class Database(_Section):
 
 
 class Http(_Section):
-    timeout_seconds: float = 20.0
+    timeout_seconds: float = 20.0  # per connect / read
+    # For the whole response: a server trickling bytes must not hold a source (and the run).
+    total_timeout_seconds: float = 120.0
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     retries: int = 2
@@ -361,6 +363,60 @@ class Routing(_Section):
         return self
 
 
+# -- pupils' data (issue 8) ------------------------------------------------------------------------
+
+
+class Privacy(_Section):
+    """Children's data: the protected pupil names and how long things are kept.
+
+    The names file is kept out of the repository (``config/pupils.txt`` is git-ignored): one
+    pupil name per line, ``#`` starts a comment. Relative paths are taken from the working
+    directory, like ``database.path``.
+    """
+
+    protected_names_file: Path | None = None
+    # Posts and everything hanging off them (labels, evidence, corrections, alert bodies).
+    retention_days: int = Field(default=365, ge=1)
+    # Items about pupils (privacy_breach, or cases flagged about_pupils): kept for less time.
+    pupil_retention_days: int = Field(default=90, ge=1)
+
+    @model_validator(mode="after")
+    def _pupils_not_longer(self) -> Privacy:
+        if self.pupil_retention_days > self.retention_days:
+            raise ValueError("pupil_retention_days cannot be longer than retention_days")
+        return self
+
+
+def load_protected_names(settings: Settings) -> frozenset[str]:
+    """The school's protected pupil names (empty when no file is configured).
+
+    A file that is named but missing or unreadable is a ConfigError: running without the list
+    would quietly stop redacting pupils' names.
+    """
+    path = settings.privacy.protected_names_file
+    if path is None:
+        return frozenset()
+    where = str(settings.profile_path) if settings.profile_path else None
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"the protected pupil names file {path.resolve()} does not exist (create it, one "
+            "name per line, or remove the setting)",
+            path=where,
+            key="privacy.protected_names_file",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read the protected pupil names file {path}: {exc}",
+            path=where,
+            key="privacy.protected_names_file",
+        ) from None
+    names = (line.split("#", 1)[0].strip() for line in raw.splitlines())
+    # One letter would redact it everywhere; such a line is almost certainly a typo.
+    return frozenset(" ".join(n.split()) for n in names if len(n) >= 2)
+
+
 class Secrets(BaseSettings):
     """Secrets, only ever from the environment (``MENTIONS_REDDIT_CLIENT_ID`` ...)."""
 
@@ -379,23 +435,40 @@ class Settings(_Section):
     sources: Sources = Sources()
     classifier: Classifier = Classifier()
     routing: Routing = Routing()
+    privacy: Privacy = Privacy()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
     profile_path: Path | None = Field(default=None, exclude=True)
 
 
+def _describe(error: Any) -> tuple[str, str]:
+    key = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "missing":
+        return key, "is required but missing"
+    if error["type"] == "extra_forbidden":
+        return key, "is not a known setting (check the spelling)"
+    return key, error["msg"]
+
+
 def _format_errors(exc: ValidationError) -> tuple[str, str]:
-    first = exc.errors()[0]
-    key = ".".join(str(p) for p in first["loc"])
-    msg = first["msg"]
-    if first["type"] == "missing":
-        msg = "is required but missing"
-    elif first["type"] == "extra_forbidden":
-        msg = "is not a known setting (check the spelling)"
-    more = len(exc.errors()) - 1
-    return key, msg + (f" (and {more} more problem(s))" if more else "")
+    """The key to name first and one message covering every problem. A misspelt key comes
+    first: it usually explains the "missing" error that goes with it."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    (key, msg), *others = [_describe(e) for e in errors]
+    if others:
+        msg += "; also " + "; ".join(f"'{k}' {m}" for k, m in others)
+    return key, msg
 
 
 def settings_from_dict(data: dict[str, Any], *, path: str | None = None) -> Settings:
+    for key in ("secrets", "profile_path"):
+        if key in data:
+            raise ConfigError(
+                "secrets never go in the profile: set MENTIONS_* environment variables instead"
+                if key == "secrets"
+                else "is not a known setting",
+                path=path,
+                key=key,
+            )
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

@@ -105,6 +105,7 @@ class FeedSource:
                 self.name,
                 self.url,
                 max_bytes=self.http.max_bytes,
+                total_timeout=self.http.total_timeout_seconds,
                 etag=state.get("etag"),
                 last_modified=state.get("last_modified"),
             )
