@@ -268,7 +268,8 @@ def parse_deadline(
         when = datetime.combine(day, when_time, tz)
         return when.isoformat(), text[trig.start() : end].strip()
     # "5pm deadline", "Friday deadline": the time comes first.
-    m = re.search(r"(\S+(?:\s\S+)?)\s+deadline\b", text, re.IGNORECASE)
+    # Bounded words: an unbounded \S+ made this quadratic on long text without spaces.
+    m = re.search(r"(\S{1,40}(?:\s\S{1,40})?)\s+deadline\b", text, re.IGNORECASE)
     if m:
         frag = m.group(1)
         tm, dm = _TIME_RE.search(frag), _DAY_RE.search(frag)
