@@ -37,6 +37,11 @@ def _when(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
 
 
+# Served as text/plain, or declared in one encoding and decoded in another: feedparser still
+# read every entry, so the feed is fine, not degraded.
+_BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
 def parse_feed(
     source: str, body: bytes, content_type: str | None = None
 ) -> tuple[list[Post], str | None]:
@@ -54,7 +59,7 @@ def parse_feed(
             else "no RSS or Atom element found"
         )
         raise ParseError(source, f"not a valid RSS/Atom feed ({problem})")
-    if parsed.bozo:
+    if parsed.bozo and not isinstance(parsed.bozo_exception, _BENIGN):
         problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
         if not parsed.entries:
             if parsed.get("version") or parsed.feed.get("title"):

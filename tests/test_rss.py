@@ -348,3 +348,12 @@ def test_search_feeds_are_built_from_aliases(settings):
     assert names == [f"rss:Demo:{a}" for a in s.school.aliases]
     urls = [src.url for src in build_sources(s)]
     assert urls[0] == "http://127.0.0.1:1/search?q=%22Darul+Hadis+Latifiah%22"
+
+
+def test_a_good_feed_served_as_text_plain_is_ok_not_degraded(settings, httpserver, feed_bytes):
+    httpserver.expect_request("/plain.xml").respond_with_data(
+        feed_bytes(ITEMS), content_type="text/plain"
+    )
+    result = safe_fetch(source(settings, httpserver, "/plain.xml"), {})
+    assert result.status == "ok", result.error
+    assert result.items_seen == len(ITEMS)
