@@ -48,6 +48,11 @@ def respond(
     return pipeline.respond_and_record(settings, run_id, summary, analysed.posts)
 
 
+@task(name="purge", cache_policy=NO_CACHE)
+def purge(settings: Settings, run_id: str, summary: dict[str, Any]) -> dict[str, Any]:
+    return pipeline.purge_and_record(settings, run_id, summary)
+
+
 def _run(
     flow_name: str, config: str, db: str | None, kinds: Sequence[str] | None
 ) -> dict[str, Any]:
@@ -67,6 +72,8 @@ def _run(
     analysed = analyse(settings, results)
     summary = store(settings, run_id, results, analysed)
     summary = respond(settings, run_id, summary, analysed)
+    if flow_name == "nightly":  # retention is a once-a-day job
+        summary = purge(settings, run_id, summary)
     logger.info(
         "run %s %s: %d matched, %d new %s, failed sources: %s",
         run_id,

@@ -200,11 +200,12 @@ def serve(
     ),
 ) -> None:
     """Run the schedules from prefect.yaml in this process (no Prefect server install needed):
-    nightly at 02:00 and watch hourly, Europe/London."""
+    nightly at 02:00, watch hourly, the weekly SLT report Mondays 07:00 (Europe/London)."""
     from prefect import serve as prefect_serve
     from prefect.schedules import Cron
 
     from flows.nightly import nightly, watch
+    from flows.weekly import weekly_report
     from mentions.settings import load_settings
 
     try:
@@ -218,6 +219,11 @@ def serve(
         ),
         watch.to_deployment(
             "watch", schedule=Cron("15 * * * *", timezone="Europe/London"), parameters=params
+        ),
+        weekly_report.to_deployment(
+            "weekly-report",
+            schedule=Cron("0 7 * * 1", timezone="Europe/London"),
+            parameters={**params, "email": True},
         ),
     )
 

@@ -18,6 +18,7 @@ from mentions.models import Post, SourceResult, utcnow
 from mentions.respond import respond
 from mentions.settings import Settings
 from warehouse import Warehouse
+from warehouse.purge import purge_database
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,11 @@ def store(
     return summary
 
 
+def _record(settings: Settings, run_id: str, summary: dict[str, Any]) -> None:
+    with Warehouse.open(settings.database.path, settings.database.lock_timeout_seconds) as wh:
+        wh.finish_run(run_id, summary["status"], summary)
+
+
 def respond_and_record(
     settings: Settings, run_id: str, summary: dict[str, Any], posts: Sequence[Post]
 ) -> dict[str, Any]:
@@ -126,6 +132,17 @@ def respond_and_record(
         log.error("run %s: responding failed: %s", run_id, exc)
         response = {"error": str(exc)}
     summary = {**summary, "respond": response}
-    with Warehouse.open(settings.database.path, settings.database.lock_timeout_seconds) as wh:
-        wh.finish_run(run_id, summary["status"], summary)
+    _record(settings, run_id, summary)
+    return summary
+
+
+def purge_and_record(settings: Settings, run_id: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """Apply the retention periods; a failure is recorded in the summary, not raised."""
+    try:
+        purged = purge_database(settings)
+    except MentionsError as exc:
+        log.error("run %s: purge failed: %s", run_id, exc)
+        purged = {"error": str(exc)}
+    summary = {**summary, "purge": purged}
+    _record(settings, run_id, summary)
     return summary
