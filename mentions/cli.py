@@ -109,6 +109,20 @@ def _print_cases(db: Path) -> None:
     console.print(table)
 
 
+def _demo_report(profile: Path, db: Path) -> Path:
+    """The SLT report for the current week, so the demo shows it too."""
+    from datetime import UTC, datetime
+
+    from mentions.settings import load_settings
+    from reports.weekly import week_of, write_report
+
+    settings = load_settings(profile)
+    settings.database.path = db
+    now = datetime.now(UTC)
+    week = week_of(now.astimezone(settings.school.tz).date(), settings.school.tz)
+    return write_report(settings, db.parent / "reports", week=week, now=now).path
+
+
 def _run_flow(config: Path, db: Path | None) -> dict[str, Any]:
     from flows.nightly import nightly
     from mentions.settings import load_settings
@@ -154,6 +168,7 @@ def demo(
             alerts.add_routing(profile)
             summary = _run_flow(profile, db)
             alert_lines = alerts.report()
+            report = _demo_report(profile, db)
         _print_summary(summary)
         _print_mentions(db)
         _print_cases(db)
@@ -162,6 +177,7 @@ def demo(
     console.print(f"Alerts the demo's local mailbox and webhook log received ({alerts.folder}):")
     for line in alert_lines:
         console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"Weekly SLT report (this week so far): {escape(str(report))}", soft_wrap=True)
     console.print(
         f"Database: [bold]{escape(str(db.resolve()))}[/] ({time.monotonic() - started:.1f} s)",
         soft_wrap=True,
