@@ -1,16 +1,23 @@
 """The trained classifier at run time: features, the three linear heads, and the artefact format.
 
-A post goes through three small linear models over the same TF-IDF features (word 1-2 grams from
-a stored vocabulary, character 2-5 grams hashed):
+A post goes through three small linear models over the same features: TF-IDF of word 1-2 grams
+(stored vocabulary) and hashed character 2-5 grams, plus the score of the alt-profanity-check
+linear SVM (trained on ~200k labelled comments; shipped here as plain arrays, see
+analysis/data/export_profanity_lexicon.py). The school's own names are removed first: every
+matched post names the school, so the name is no evidence either way.
 
 * the *media head* (is a journalist asking?) also sees the enquiry rule features;
-* the *offence head* (is it inappropriate?) is an NB-weighted logistic regression trained on OLID
-  plus the school-context examples;
+* the *offence head* (is it inappropriate?) is a logistic regression trained on OLID plus the
+  school-context examples; it also sees the offence rule signals (reporting language,
+  condemnation, slurs, accusations, leaks, speaking as the school, threat / harassment wording),
+  each hostile signal split by whether it sits in reporting / condemning language;
 * the *sub-reason head* picks one of the eight sub-reasons for inappropriate posts.
 
-Privacy rules override the label (naming a pupil is a breach even when polite); threat and
-impersonation rules fix the sub-reason. The artefact is plain arrays (``.npz``) plus JSON metadata,
-not a pickle: it loads with any scikit-learn that has ``CountVectorizer`` and
+Rules sit beside the heads where they are sharper: privacy rules override the label (naming a
+pupil is a breach even when polite); a journalist who says so and asks is a media enquiry;
+threat / harassment / slur wording outside reporting language lowers the offence threshold and
+fixes the sub-reason, as do impersonation phrases. The artefact is plain arrays (``.npz``) plus
+JSON metadata, not a pickle: it loads with any scikit-learn that has ``CountVectorizer`` and
 ``HashingVectorizer``, and cannot run code when opened.
 """
 
@@ -55,19 +62,110 @@ _MASKS = [
 ]
 
 
+# The school's own names carry no information in deployment (every matched post names the
+# school), but OLID never mentions them and the school-context data does, mostly next to abuse:
+# the model learnt "latifiah" (and then "the school") as a sign of offence. Names are removed
+# before features are taken. ("DHL" alone stays: it is usually the courier.)
+SCHOOL_NAMES = re.compile(
+    r"\b(?:the\s+)?(?:darul[\s-]+hadi(?:s|th)[\s-]+latifi?ah|dhl school|latifi?ah(?:'s)?)"
+    r"(?:\s+school\b)?",
+    re.IGNORECASE,
+)
+
+
 def normalise(title: str, text: str) -> str:
     body = f"{title}. {text}" if title else text
     body = _URL.sub(" ", body)
+    body = SCHOOL_NAMES.sub(" ", body)
     body = _MENTION_PLACEHOLDER.sub(" ", body)
     for pattern, repl in _MASKS:
         body = pattern.sub(repl, body)
     return " ".join(body.split())
 
 
-class Featurizer:
-    """TF-IDF (sublinear tf, per-block l2) over word n-grams and hashed character n-grams."""
+PROFANITY_SCALE = 1.0
 
-    def __init__(self, vocabulary: Sequence[str], word_idf: np.ndarray, char_idf: np.ndarray):
+
+class ProfanityScorer:
+    """The linear profanity model of alt-profanity-check, rebuilt from plain arrays.
+
+    Unigram TF-IDF (l2) -> five linear SVMs -> five sigmoid calibrations, averaged: the same
+    numbers as ``profanity_check.predict_prob`` without the package or its pickles. See
+    analysis/data/export_profanity_lexicon.py.
+    """
+
+    def __init__(
+        self,
+        vocabulary: Sequence[str],
+        token_pattern: str,
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+    ):
+        self.vocabulary = list(vocabulary)
+        self.token_pattern = token_pattern
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.a = np.asarray(a, dtype=np.float64)
+        self.b = np.asarray(b, dtype=np.float64)
+        self.counter = CountVectorizer(
+            vocabulary={t: i for i, t in enumerate(self.vocabulary)},
+            token_pattern=token_pattern,
+            lowercase=True,
+            dtype=np.float32,
+        )
+
+    @classmethod
+    def from_npz(cls, z: Any, meta: dict[str, Any], prefix: str = "") -> ProfanityScorer:
+        return cls(
+            meta["vocabulary"],
+            meta["token_pattern"],
+            z[f"{prefix}idf"],
+            z[f"{prefix}coef"],
+            z[f"{prefix}intercept"],
+            z[f"{prefix}a"],
+            z[f"{prefix}b"],
+        )
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}idf": self.idf,
+            f"{prefix}coef": self.coef,
+            f"{prefix}intercept": self.intercept,
+            f"{prefix}a": self.a,
+            f"{prefix}b": self.b,
+        }
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        x = self.counter.transform(texts).tocsr() @ sparse.diags(self.idf)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        x = sparse.diags(1.0 / norms) @ x
+        d = np.asarray(x @ self.coef.T, dtype=np.float64) + self.intercept
+        return (1.0 / (1.0 + np.exp(self.a * d + self.b))).mean(axis=1)
+
+    @staticmethod
+    def features(p: np.ndarray) -> np.ndarray:
+        """Probability and its logit, the two extra columns the heads see."""
+        p = np.clip(p, 1e-3, 1 - 1e-3)
+        return (np.column_stack([p, np.log(p / (1 - p))]) * PROFANITY_SCALE).astype(np.float32)
+
+
+class Featurizer:
+    """TF-IDF (sublinear tf, per-block l2) over word n-grams and hashed character n-grams, plus
+    the profanity model's score."""
+
+    def __init__(
+        self,
+        vocabulary: Sequence[str],
+        word_idf: np.ndarray,
+        char_idf: np.ndarray,
+        profanity: ProfanityScorer | None = None,
+    ):
+        self.profanity = profanity
         self.vocabulary = list(vocabulary)
         self.word = CountVectorizer(
             vocabulary={t: i for i, t in enumerate(self.vocabulary)},
@@ -108,11 +206,26 @@ class Featurizer:
         norms[norms == 0] = 1.0
         return sparse.diags(1.0 / norms) @ x
 
+    def extra(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if self.profanity is None:
+            return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+        return sparse.csr_matrix(ProfanityScorer.features(self.profanity.proba(texts)))
+
+    def assemble(
+        self, wc: sparse.csr_matrix, cc: sparse.csr_matrix, texts: Sequence[str]
+    ) -> sparse.csr_matrix:
+        return sparse.hstack(
+            [
+                self.weight(wc, self.word_idf),
+                self.weight(cc, self.char_idf),
+                self.extra(texts),
+            ],
+            format="csr",
+        )
+
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         wc, cc = self.counts(texts)
-        return sparse.hstack(
-            [self.weight(wc, self.word_idf), self.weight(cc, self.char_idf)], format="csr"
-        )
+        return self.assemble(wc, cc, texts)
 
 
 @dataclass
@@ -132,6 +245,10 @@ class LinearHead:
         s = s - s.max(axis=1, keepdims=True)
         e = np.exp(s)
         return e / e.sum(axis=1, keepdims=True)
+
+
+HOSTILE_HINTS = ("threat", "harassment_bullying", "discrimination")
+HOSTILE_HINT_THRESHOLD = 0.25
 
 
 class TrainedClassifier:
@@ -164,27 +281,53 @@ class TrainedClassifier:
         feats = np.array([rules.enquiry_features(t) for t in texts], dtype=np.float32)
         return sparse.hstack([x, sparse.csr_matrix(feats)], format="csr")
 
+    @staticmethod
+    def offence_matrix(
+        x: sparse.csr_matrix,
+        texts: Sequence[str],
+        signals: Sequence[list[tuple[str, str]]] | None = None,
+    ) -> sparse.csr_matrix:
+        if signals is None:
+            signals = [rules.offence_signals(t) for t in texts]
+        feats = np.array(
+            [rules.offence_features(t, s) for t, s in zip(texts, signals, strict=True)],
+            dtype=np.float32,
+        ).reshape(len(texts), rules.N_OFFENCE_FEATURES)
+        return sparse.hstack([x, sparse.csr_matrix(feats)], format="csr")
+
     def word_block(self, x: sparse.csr_matrix) -> sparse.csr_matrix:
         return x[:, : self.featurizer.n_word]
 
+    @staticmethod
+    def subreason_matrix(
+        word_block: sparse.csr_matrix,
+        texts: Sequence[str],
+        signals: Sequence[list[tuple[str, str]]] | None = None,
+    ) -> sparse.csr_matrix:
+        return TrainedClassifier.offence_matrix(word_block, texts, signals)
+
     # -- scoring ------------------------------------------------------------------------------
     def predict_proba(
-        self, texts: Sequence[str]
+        self, texts: Sequence[str], signals: Sequence[list[tuple[str, str]]] | None = None
     ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
         """P(media) and P(offensive) per normalised text, and the feature matrix."""
         x = self.featurizer.transform(texts)
         p_media = self.media.proba(self.media_matrix(x, texts))[:, 1]
-        p_off = self.offence.proba(x)[:, 1]
+        p_off = self.offence.proba(self.offence_matrix(x, texts, signals))[:, 1]
         return p_media, p_off, x
 
-    def _top_words(self, x_row: sparse.csr_matrix, coef: np.ndarray, k: int = 3) -> list[str]:
+    def _top_words(self, x: sparse.csr_matrix, i: int, coef: np.ndarray, k: int = 3) -> list[str]:
         # Contribution of each word n-gram present = tf-idf value x weight; the biggest positive
         # ones are what pushed the decision. Character n-grams are not shown: people can't read
-        # "ffen" as a reason.
-        row = x_row[:, : self.featurizer.n_word].tocoo()
-        contrib = row.data * coef[row.col]
-        order = np.argsort(-contrib)
-        return [self.featurizer.vocabulary[row.col[i]] for i in order[:k] if contrib[i] > 0]
+        # "ffen" as a reason. Reads row ``i`` of the CSR arrays directly: slicing a sparse row
+        # per post cost a fifth of the run time.
+        lo, hi = x.indptr[i], x.indptr[i + 1]
+        cols, vals = x.indices[lo:hi], x.data[lo:hi]
+        keep = cols < self.featurizer.n_word
+        cols, vals = cols[keep], vals[keep]
+        contrib = vals * coef[cols]
+        order = np.argsort(-contrib)[:k]
+        return [self.featurizer.vocabulary[cols[j]] for j in order if contrib[j] > 0]
 
     def classify_batch(
         self, items: Sequence[tuple[str, str]], now: datetime | None = None
@@ -192,7 +335,8 @@ class TrainedClassifier:
         if not items:
             return []
         texts = [normalise(t or "", x or "") for t, x in items]
-        p_media, p_off, x = self.predict_proba(texts)
+        signals = [rules.offence_signals(t) for t in texts]
+        p_media, p_off, x = self.predict_proba(texts, signals)
         out: list[Classification] = []
         sub_p = None
         for i, text in enumerate(texts):
@@ -218,10 +362,14 @@ class TrainedClassifier:
                     )
                 )
                 continue
-            if pm >= self.media_threshold:
-                words = self._top_words(x[i], self.media.coef[0])
+            enquiry_rule = rules.enquiry_rule(text) if pm < self.media_threshold else None
+            if pm >= self.media_threshold or enquiry_rule:
+                words = self._top_words(x, i, self.media.coef[0])
                 phrase = rules.enquiry_phrase(text)
-                why = [f"enquiry phrase {phrase!r}"] if phrase else []
+                why = [f"rule: {enquiry_rule}"] if enquiry_rule else []
+                why += [f"enquiry phrase {phrase!r}"] if phrase and not enquiry_rule else []
+                if enquiry_rule:
+                    pm = max(pm, 0.9)
                 why += [f"words: {', '.join(words)}"] if words else []
                 enquiry = extract_enquiry(items[i][0] or "", items[i][1] or "", now=now)
                 out.append(
@@ -235,18 +383,30 @@ class TrainedClassifier:
                     )
                 )
                 continue
-            if po >= self.offence_threshold:
+            # Threat, harassment or slur wording outside reporting / condemning language lowers
+            # the bar: the model alone misses slang it never saw ("swear down I'll do him").
+            hint = rules.subreason_hint(text)
+            calm = any(n in rules.CALMING_SIGNALS for n, _ in signals[i])
+            threshold = self.offence_threshold
+            if hint and hint[0] in HOSTILE_HINTS and not calm:
+                threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
+            if po >= threshold:
                 if sub_p is None:
-                    sub_p = self.subreason.proba(self.word_block(x))
-                hint = rules.subreason_hint(text)
+                    sub_p = self.subreason.proba(
+                        self.subreason_matrix(self.word_block(x), texts, signals)
+                    )
                 if hint:
                     reason, why_rule = hint[0], f"rule: {hint[1]!r}"
                 else:
                     j = int(np.argmax(sub_p[i]))
                     reason = self.subreason.classes[j]
                     why_rule = f"sub-reason model {sub_p[i][j]:.2f}"
-                words = self._top_words(x[i], self.offence.coef[0])
+                words = self._top_words(x, i, self.offence.coef[0])
                 explanation = f"offensive words: {', '.join(words)}; " if words else ""
+                if signals[i]:
+                    explanation += (
+                        "signals: " + ", ".join(f"{n} {w!r}" for n, w in signals[i][:3]) + "; "
+                    )
                 out.append(
                     Classification(
                         "inappropriate",
@@ -258,7 +418,12 @@ class TrainedClassifier:
                     )
                 )
                 continue
-            words = self._top_words(x[i], -self.offence.coef[0])
+            words = self._top_words(x, i, -self.offence.coef[0])
+            calming = [
+                f"{n} {w!r}" for n, w in signals[i] if n in ("reporting language", "condemnation")
+            ]
+            if calming:
+                words = [*words, *calming]
             out.append(
                 Classification(
                     "neutral",
@@ -307,8 +472,16 @@ def save_model(model: TrainedClassifier, path: Path = DEFAULT_MODEL) -> Path:
             ("subreason", model.subreason),
         )
     }
+    profanity_meta = None
+    if model.featurizer.profanity is not None:
+        arrays.update(model.featurizer.profanity.arrays("profanity_"))
+        profanity_meta = {
+            "vocabulary": model.featurizer.profanity.vocabulary,
+            "token_pattern": model.featurizer.profanity.token_pattern,
+        }
     config = {
-        "format": 1,
+        "format": 2,
+        "profanity": profanity_meta,
         "vocabulary": model.featurizer.vocabulary,
         "heads": heads,
         "offence_threshold": model.offence_threshold,
@@ -333,11 +506,14 @@ def load_model(path: Path | str = DEFAULT_MODEL) -> TrainedClassifier:
     try:
         with np.load(path, allow_pickle=False) as z:
             config = json.loads(bytes(z["config_json"]).decode())
-            if config.get("format") != 1 or config.get("char_features") != CHAR_FEATURES:
+            if config.get("format") not in (1, 2) or config.get("char_features") != CHAR_FEATURES:
                 raise ValueError(f"unsupported model format {config.get('format')!r}")
             char_idf = np.zeros(CHAR_FEATURES, dtype=np.float32)
             char_idf[z["char_idf_idx"]] = z["char_idf_val"]
-            featurizer = Featurizer(config["vocabulary"], z["word_idf"], char_idf)
+            profanity = None
+            if config.get("profanity"):
+                profanity = ProfanityScorer.from_npz(z, config["profanity"], "profanity_")
+            featurizer = Featurizer(config["vocabulary"], z["word_idf"], char_idf, profanity)
             heads = {name: _unpack_head(name, spec, z) for name, spec in config["heads"].items()}
         metadata = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
     except ClassifierError:

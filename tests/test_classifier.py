@@ -249,3 +249,115 @@ def test_train_on_school_data_with_corrections_changes_the_decision(tmp_path):
     baseline, _ = train(olid_path=None, out_path=None)
     assert baseline.classify_batch([("", text)])[0].label != "media_enquiry"
     assert Path(tmp_path / "m.npz").stat().st_size > 0
+
+
+# -- profanity transfer, offence signals (added with model format 2) ---------------------------
+def test_profanity_scorer_ships_inside_the_model(clf):
+    scorer = clf.featurizer.profanity
+    assert scorer is not None, "the shipped model carries the exported profanity SVM"
+    p = scorer.proba(["you are a fucking idiot", "the open day is on Saturday at 10am"])
+    assert p[0] > 0.9 > 0.2 > p[1]
+
+
+def test_profanity_scorer_matches_the_package_when_installed():
+    pc = pytest.importorskip("profanity_check")
+    from analysis.training import load_profanity
+
+    texts = ["shut up you absolute moron", "lovely eid fair today", "", "go to hell wankers"]
+    got = load_profanity().proba(texts)
+    assert max(abs(a - b) for a, b in zip(got, pc.predict_prob(texts), strict=True)) < 1e-5
+
+
+def test_offence_signals_name_what_fired_and_respect_negation():
+    from analysis import classifier_rules as rules
+
+    names = [n for n, _ in rules.offence_signals("Leaked: the confidential governors' minutes")]
+    assert names == ["leaked internal document"]
+    assert rules.offence_signals("I'm not saying they're crooks, just open the accounts") == []
+    assert rules.offence_signals("the trustees are crooks")[0][0] == "accusation stated as fact"
+    # "every five minutes" is not a leaked document
+    assert rules.offence_signals("ring them every five minutes") == []
+    feats = rules.offence_features("Man was charged after saying he would burn the school down")
+    assert len(feats) == rules.N_OFFENCE_FEATURES
+    # the threat wording is counted in its "inside reporting language" column, not the bare one
+    i = rules.HOSTILE_SIGNALS.index("threat wording")
+    base = len(rules.CALMING_SIGNALS) + 2 * i
+    assert feats[base : base + 2] == [0.0, 1.0]
+
+
+def test_news_quoting_a_threat_is_neutral_but_the_threat_is_not(clf):
+    news = (
+        "A man from Bow was charged on Tuesday after posting that he would 'burn down' Darul "
+        "Hadis Latifiah, police said. He is due at Thames Magistrates' Court next month."
+    )
+    threat = "Gonna burn Darul Hadis Latifiah down one night, just watch"
+    assert one(clf, news).label == "neutral"
+    out = one(clf, threat)
+    assert (out.label, out.subreason) == ("inappropriate", "threat")
+
+
+def test_harassment_campaign_is_harassment(clf):
+    out = one(
+        clf,
+        "Everyone keep messaging Mrs Khan from Latifiah until she quits, make her life hell",
+    )
+    assert (out.label, out.subreason) == ("inappropriate", "harassment_bullying")
+
+
+def test_inappropriate_explanations_name_the_rule_signals(clf):
+    out = one(clf, "LEAKED internal memo from the Latifiah head to staff, full text below")
+    assert out.label == "inappropriate"
+    assert "leaked internal document" in out.explanation
+
+
+def test_shipped_metadata_records_the_profanity_arrays_hash():
+    meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
+    from analysis.training import PROFANITY_ARRAYS
+
+    assert meta["data_sha256"]["profanity_svm"] == sha256(PROFANITY_ARRAYS)
+
+
+def test_journalist_who_says_so_and_asks_is_a_media_enquiry_by_rule(clf):
+    from analysis import classifier_rules as rules
+
+    text = (
+        "Freelance reporter looking into complaints about Latifiah admissions. If you've been "
+        "affected please get in touch: sam.r@example.org"
+    )
+    assert rules.enquiry_rule(text)
+    out = one(clf, text)
+    assert out.label == "media_enquiry"
+    assert "enquiry" in out.explanation or "rule: journalist" in out.explanation
+    # a journalist sharing a published piece is not asking
+    assert rules.enquiry_rule("I'm a reporter at the Standard: my piece is out now, thanks") is None
+
+
+def test_slang_threat_and_slur_wording_are_caught_outside_reporting(clf):
+    out = one(clf, "swear down if the head excludes my boy I'll do him outside Latifiah")
+    assert (out.label, out.subreason) == ("inappropriate", "threat")
+    out = one(clf, "these lot at Latifiah will never integrate, pack them all off back home")
+    assert (out.label, out.subreason) == ("inappropriate", "discrimination")
+
+
+def test_the_school_name_is_not_evidence_of_anything():
+    from analysis.model import normalise
+
+    assert "latifiah" not in normalise("", "Darul Hadith Latifiah and the Latifiah school").lower()
+    assert "DHL parcel" in normalise("", "my DHL parcel is late")
+
+
+def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
+    from analysis import classifier_rules as rules
+
+    text = (
+        "Looking for parents who moved their kids out of Latifiah to speak to for a Times "
+        "piece. Anonymity guaranteed. DMs open"
+    )
+    assert rules.enquiry_rule(text)
+    assert rules.enquiry_rule("Looking for parents. Lovely day") is None
+    assert rules.privacy_hits("Mr Ali's wife and kids live at 31 Jubilee Street, FYI")
+
+
+def test_version_changes_with_the_rules_code(tmp_path):
+    meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
+    assert "code" in meta["data_sha256"]

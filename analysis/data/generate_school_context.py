@@ -475,6 +475,315 @@ TEMPLATES: list[T] = [
     (MEDIA, "", "tweet", "",
      "Writing a piece on {topic} - would love to speak to someone from {school} or a parent. "
      "Freelance, commissioned by {outlet}. {deadline} {email}"),
+    # ==== second batch (appended so the first batch keeps its rows and splits) ====
+    # ---- neutral: reporting language quoting threats / slurs / allegations ----
+    (NEU, "", "news", "Man jailed for threatening {school} staff",
+     "Snaresbrook Crown Court heard that the defendant left a voicemail saying staff 'would be "
+     "killed' and that he would 'burn the place down'. He was jailed for 18 months on {day}."),
+    (NEU, "", "news", "Teenager arrested over online abuse aimed at Islamic school",
+     "Police said a 17-year-old had been arrested after posts describing pupils at {school} as "
+     "'{slur}' were shared hundreds of times. He has been released on bail."),
+    (NEU, "", "news", "Former bursar denies fraud at {school}",
+     "A former bursar accused of stealing {amount} from the school appeared in court on {day}. "
+     "Prosecutors allege the money was moved into a personal account. The trial continues."),
+    (NEU, "", "tweet", "",
+     "BREAKING: Met Police say a man has been charged after threats were made against "
+     "{school} on social media. More from {outlet} shortly."),
+    (NEU, "", "news", "Council investigates complaint about {school}",
+     "A council spokesperson confirmed it had received a complaint alleging that staff at "
+     "{school} had used unsafe restraint. The school said the claims were untrue."),
+    (NEU, "", "news", "Hoax letter sent to parents, school warns",
+     "{school} has warned families about a fake letter claiming to be from {head} asking for "
+     "fees to be paid into a new account. The school said it never asks for bank details by email."),
+    (NEU, "", "news", "Data breach at east London school reported to ICO",
+     "{school} said it had reported itself to the Information Commissioner's Office after a "
+     "spreadsheet containing pupils' details was emailed to the wrong parents in error."),
+    # ---- neutral: condemnations and support ----
+    (NEU, "", "tweet", "",
+     "The abuse {head} at {school} is getting online is disgusting. Criticise decisions by all "
+     "means but nobody deserves death threats for doing their job."),
+    (NEU, "", "facebook", "",
+     "Whoever is spreading the rumour that {teacher} hits kids needs to stop. It's completely "
+     "false and it's hurting a good teacher. Report the posts please."),
+    (NEU, "", "reddit", "Islamophobic comments on local Facebook group",
+     "Screenshots of people calling {school} pupils '{slur}' and 'invaders'. This is vile racism, "
+     "I've reported it to Tell MAMA and the police. Please do the same."),
+    (NEU, "", "tweet", "",
+     "Calling a school full of children a 'terror factory' is not free speech, it's hate. Stand "
+     "with {school}. #NoToIslamophobia"),
+    (NEU, "", "tweet", "",
+     "PSA: there's a fake account pretending to be {school} asking for fee payments. Don't send "
+     "anything, the real school has confirmed it's a scam."),
+    # ---- neutral: angry but civil complaints, British register ----
+    (NEU, "", "tweet", "",
+     "Sick to death of {school} ignoring emails. Six weeks waiting for a reply about my "
+     "daughter's SEN support. Shocking. Escalating to Ofsted."),
+    (NEU, "", "reddit", "Rant: {school} admin",
+     "Bloody hell the admin at {school} is useless. Lost our form twice, charged us the late fee "
+     "anyway. Not the teachers' fault, they're lovely, but the office needs sorting."),
+    (NEU, "", "review", "Review: 1/5",
+     "Very poor communication from {head}. Decisions made without consulting parents, and "
+     "complaints ignored. The teaching is okay but leadership is weak. Wouldn't recommend."),
+    (NEU, "", "forum", "",
+     "I think {school} is making a massive mistake with the new behaviour policy. Detentions for "
+     "trainers? Ridiculous. Will be raising it at the parents' forum."),
+    (NEU, "", "tweet", "",
+     "{school} charging £40 for a school jumper is a rip-off, full stop. Let us buy plain ones "
+     "from M&S like every other school."),
+    (NEU, "", "facebook", "",
+     "Honestly gutted. Our application to {school} was turned down and no reason given. Has "
+     "anyone appealed successfully? What did you say?"),
+    (NEU, "", "tweet", "",
+     "Worst parents' evening ever at {school}, 3 mins per teacher and half of them running late. "
+     "Needs a proper booking system tbh 🙄"),
+    (NEU, "", "reddit", "Should I complain about this teacher?",
+     "{teacher} keeps setting homework on the weekend of Eid. I know it's not a big deal but it "
+     "feels thoughtless. Would it be rude to email {head}?"),
+    # ---- neutral: everyday community / Ofsted / jobs / name collisions ----
+    (NEU, "", "tweet", "",
+     "Proud of our Year {year} girls who won the inter-school debating final today! {school} "
+     "represent 💪 #debate"),
+    (NEU, "", "news", "Tower Hamlets school league tables published",
+     "The Department for Education published Progress 8 scores on {day}. {school} was above the "
+     "national average, alongside several other schools in the borough."),
+    (NEU, "", "tweet", "",
+     "Ordered a textbook, {courier} left it with a neighbour I've never met. Fun times."),
+    (NEU, "", "job", "Exams officer - {school}",
+     "Part-time exams officer wanted from {month}. Experience with JCQ regulations preferred. "
+     "Apply by {day} with a CV and covering letter."),
+    (NEU, "", "tweet", "",
+     "Does {school} do a sibling discount on fees? Can't find it on the website, anyone know?"),
+    (NEU, "", "forum", "",
+     "Visited {school} on the open day. Small classes, friendly staff, a bit cramped for space. "
+     "The Islamic studies programme looks strong. Still deciding."),
+
+    # ---- inappropriate: defamation, allegations stated as fact ----
+    (INAP, "defamation", "tweet", "",
+     "{head} is stealing the school funds, simple as. Where do you think the new car came from? "
+     "{school} parents wake up"),
+    (INAP, "defamation", "facebook", "",
+     "FACT: {teacher} at {school} has a criminal record for assaulting a child and they still "
+     "let him teach. Share before they delete this."),
+    (INAP, "defamation", "reddit", "",
+     "{school} fiddles its exam results every year. The staff do the coursework for the kids and "
+     "the head signs it off. It's corrupt from top to bottom."),
+    (INAP, "defamation", "tweet", "",
+     "the trustees at {school} are embezzling the building fund. thieves the lot of them"),
+    (INAP, "defamation", "review", "Review: 1/5",
+     "{teacher} has been sleeping with a sixth former and the school knows. Disgrace. This is "
+     "the truth whatever they say."),
+    # ---- inappropriate: discrimination incl. slurs alone ----
+    (INAP, "discrimination", "tweet", "", "{school} = {slur}"),
+    (INAP, "discrimination", "tweet", "",
+     "bunch of {slur} the lot of them at {school}"),
+    (INAP, "discrimination", "forum", "",
+     "Tower Hamlets is Londonistan now, {school} proves it. Muslims are a cancer on this country."),
+    (INAP, "discrimination", "reddit", "",
+     "No surprise the {school} kids are thick, that's what happens when you let Bangladeshis run "
+     "a school. Inferior people."),
+    (INAP, "discrimination", "facebook", "",
+     "Another mosque school in east London? These sand people breed like rats. {school} should "
+     "be bulldozed."),
+    (INAP, "discrimination", "tweet", "",
+     "Women teachers at {school} in their tents lmao, pure medieval savages. Ban the burka, ban "
+     "Islam."),
+    # ---- inappropriate: abuse ----
+    (INAP, "abuse", "tweet", "",
+     "{teacher} you absolute {insult2}. {swear} useless."),
+    (INAP, "abuse", "forum", "",
+     "{school} is a dump run by wankers and tossers. Go fuck yourselves."),
+    (INAP, "abuse", "tweet", "",
+     "@DHLatifiah shut up you {swear} clowns nobody cares about your newsletter"),
+    (INAP, "abuse", "reddit", "",
+     "The head of {school} is a brainless twat and a disgrace. Piss off and retire already."),
+    # ---- inappropriate: threat ----
+    (INAP, "threat", "tweet", "",
+     "Next time {teacher} walks out of {school} he's getting his head kicked in. Count on it."),
+    (INAP, "threat", "facebook", "",
+     "Someone's going to torch {school} one night and I won't shed a tear. Might even help."),
+    (INAP, "threat", "reddit", "",
+     "{head} better not show his face on {street} again, or he'll be leaving in an ambulance."),
+    (INAP, "threat", "tweet", "",
+     "I will find out where {teacher} lives and make her pay for what she did to my kid."),
+    # ---- inappropriate: harassment / bullying ----
+    (INAP, "harassment_bullying", "tweet", "",
+     "Day 12 of reminding {teacher} from {school} that everyone hates her. See you tomorrow 😘"),
+    (INAP, "harassment_bullying", "facebook", "",
+     "Made a meme page about the Year {year} kids at {school}, send me your funniest pics of them "
+     "crying lol"),
+    (INAP, "harassment_bullying", "reddit", "",
+     "Let's keep ringing {school} every five minutes tomorrow and asking for {teacher} until she "
+     "breaks down. Pass the number round."),
+    (INAP, "harassment_bullying", "tweet", "",
+     "that weird girl {first} from {school} lmaooo imagine being that ugly, tag her"),
+    # ---- inappropriate: privacy ----
+    (INAP, "privacy_breach", "facebook", "",
+     "Photo of the {school} kids on the trip today, {first} and {first2} in the front row! "
+     "Their mum lives opposite us on {street}."),
+    (INAP, "privacy_breach", "tweet", "",
+     "{teacher} lives at 7 {street}, flat 3. Thought parents should know where to find him."),
+    (INAP, "privacy_breach", "reddit", "",
+     "The boy in the {school} fight video is {pupil}, Year {year}. His Instagram is @{first}_x."),
+    # ---- inappropriate: confidentiality ----
+    (INAP, "confidentiality_breach", "tweet", "",
+     "Got a copy of the {school} staff briefing they didn't want out. Pasting it here: 'Do not "
+     "discuss the inspection with parents under any circumstances.'"),
+    (INAP, "confidentiality_breach", "reddit", "Internal report",
+     "A mate on the board passed me the {school} trustees' private financial report. Here are "
+     "the pages about the deficit and the legal case."),
+    (INAP, "confidentiality_breach", "facebook", "",
+     "Sharing the exclusion letter {school} sent another family (they showed me). Full text "
+     "including the child's medical details below."),
+    (INAP, "confidentiality_breach", "forum", "",
+     "Whistleblowing: the {school} HR file on {teacher}'s grievance. Not meant for public eyes "
+     "but here it is, all 12 pages."),
+    # ---- inappropriate: impersonation ----
+    (INAP, "impersonation", "tweet", "",
+     "Dear parents, {school} is now accepting fee payments by gift card only. Regards, the "
+     "School Office"),
+    (INAP, "impersonation", "facebook", "",
+     "Hello, I'm {head} of {school}. Please send me your child's date of birth and your bank "
+     "card details to confirm their place."),
+    (INAP, "impersonation", "tweet", "",
+     "[Official {school} update] All Year {year} pupils are suspended tomorrow. Do not contact "
+     "the school. - Admin"),
+    (INAP, "impersonation", "reddit", "",
+     "Speaking on behalf of {school} management: we don't care what parents think and never "
+     "will. Signed, the Governors. (not really, but they might as well)"),
+
+    # ---- media enquiries: more registers ----
+    (MEDIA, "", "tweet", "",
+     "Hi! Do you have a phone number for the head at {school}? Working on a story about {topic} "
+     "for {outlet}. {deadline}"),
+    (MEDIA, "", "email", "Press enquiry",
+     "Hello, this is {outlet}'s newsdesk. We've been told about {topic} at {school} and would "
+     "like a statement from the school. {deadline} {email}"),
+    (MEDIA, "", "reddit", "Talking to former pupils of {school}",
+     "I'm making a podcast for {outlet} about {topic}. Did you go to {school}? I'd really value "
+     "a chat, all confidential. PM me."),
+    (MEDIA, "", "tweet", "",
+     "Any parents at {school} willing to share their experience of {topic}? Chatting to people "
+     "for a {outlet} report. Anonymity possible. {handle}"),
+    (MEDIA, "", "email", "Comment request re {topic}",
+     "Good morning, I write for {outlet}. Ahead of publication I'd like to put some questions to "
+     "{school} about {topic}. Please reply {deadline}. Best wishes, {email}"),
+    (MEDIA, "", "tweet", "",
+     "{outlet} is after a teacher from a faith school like {school} to come on air tomorrow and "
+     "talk about {topic}. Ping me {handle}"),
+    # ---- neutral: named staff and streets in ordinary, civil posts (names are not offence) ----
+    (NEU, "", "tweet", "",
+     "Massive thanks to {teacher} at {school} for staying late to help my son with his maths "
+     "revision. Teachers like that are rare."),
+    (NEU, "", "facebook", "",
+     "{teacher} from {school} rang me today about my daughter's attendance. Fair enough, she's "
+     "been off a lot. Nice to know they notice."),
+    (NEU, "", "reddit", "Disagree with a teacher's decision",
+     "{teacher} moved my son down a set at {school} without telling us first. I don't think it's "
+     "right but I'll ask for a meeting before I judge. Has this happened to anyone else?"),
+    (NEU, "", "tweet", "",
+     "Roadworks on {street} again so the {school} drop-off was chaos this morning. Leave early "
+     "tomorrow folks."),
+    (NEU, "", "forum", "",
+     "{head} at {school} gave a good talk at the open evening, though I wasn't convinced by the "
+     "answer on class sizes. Anyone have the actual numbers?"),
+    (NEU, "", "tweet", "",
+     "Not a fan of {teacher}'s homework policy tbh, two hours a night is too much for my "
+     "daughter. Going to raise it at parents' evening."),
+    (NEU, "", "review", "Review: 3/5",
+     "Mixed feelings about {school}. {teacher} is brilliant, the office less so. Fees are steep "
+     "and the building on {street} is tired, but the kids seem happy."),
+    (NEU, "", "reddit", "",
+     "My son got a detention from {teacher} for talking in the prayer hall. Honestly he probably "
+     "deserved it lol. {school} is strict but fair."),
+    # ==== third batch: registers, slang, typos, emoji (appended; earlier splits unchanged) ====
+    (NEU, "", "tweet", "",
+     "{school} office is actually useless, been on hold 40 mins to ask about the trip money 😤 "
+     "sort it out pls"),
+    (NEU, "", "reddit", "",
+     "not gonna lie the fees at {school} are a joke now. {amount} extra for 'resources'?? we're "
+     "looking at other schools tbh"),
+    (NEU, "", "facebook", "",
+     "Sad to see some of the comments about {school} on here. You can disagree with the school "
+     "without calling the kids names. Be better people."),
+    (NEU, "", "tweet", "",
+     "Horrible to read the abuse aimed at {school} pupils after the {outlet} story. These are "
+     "children. Report and block, don't engage."),
+    (NEU, "", "news", "Jury told of 'campaign of hate' against school",
+     "The prosecution said the defendant sent more than 200 messages to {school}, including one "
+     "calling staff '{insult}' and another saying the building should 'go up in flames'. He "
+     "denies harassment."),
+    (NEU, "", "news", "Pupil data sent to wrong parents, school admits",
+     "{school} has apologised after a spreadsheet with pupils' names and medical needs was "
+     "emailed to a parents' group by mistake. The ICO has been informed."),
+    (NEU, "", "tweet", "",
+     "Warning to {school} parents: a WhatsApp message pretending to be from the school office "
+     "is asking for card details. It's a scam, the school has confirmed."),
+    (NEU, "", "forum", "",
+     "wat time does {school} open for the sumer club?? cant find it on there website"),
+    (NEU, "", "tweet", "",
+     "{school} girls football team smashed it today 3-0 ⚽🔥 so proud #girlsfootball"),
+    (NEU, "", "reddit", "",
+     "Honest question, is {school} registered with the DfE as an independent school? Trying to "
+     "work out if the fees are tax deductible or whatever."),
+    (NEU, "", "tweet", "",
+     "Not gonna name the teacher but someone at {school} was really rude to my mum at pick-up. "
+     "Going to email the office, hopefully a one-off."),
+    (INAP, "defamation", "tweet", "",
+     "{head} is a lying thief, robbed every parent at {school} blind and bought a house in Essex "
+     "with our fees"),
+    (INAP, "defamation", "facebook", "",
+     "Everyone needs to know {teacher} at {school} is a nonce. Kept it quiet for years. Don't "
+     "let your kids near him."),
+    (INAP, "discrimination", "tweet", "",
+     "muzzie school turning out little suicide bombers, {school} should be shut #Londonistan"),
+    (INAP, "discrimination", "reddit", "",
+     "ffs another {school} story, these lot will never integrate. Pack them all off back to "
+     "Bangladesh"),
+    (INAP, "abuse", "tweet", "",
+     "{school} staff are absolute melts, thick as mince the lot of them 🤡🤡"),
+    (INAP, "abuse", "facebook", "",
+     "{teacher} is a horrible ugly witch and a disgrace of a human. Rot."),
+    (INAP, "threat", "tweet", "",
+     "swear down if {head} excludes my boy I'll do him outside {school}, on my life"),
+    (INAP, "threat", "reddit", "",
+     "Someone needs to pay {teacher} a visit at home and teach her a lesson she won't forget. "
+     "I know her car."),
+    (INAP, "harassment_bullying", "tweet", "",
+     "everyone go 1-star {teacher}'s tutoring page and leave comments, make him regret working "
+     "at {school} 😂"),
+    (INAP, "harassment_bullying", "facebook", "",
+     "Screenshot this and send it to every {school} parent: {teacher} is a weirdo and a creep. "
+     "Let's see how long she lasts."),
+    (INAP, "privacy_breach", "tweet", "",
+     "Shoutout {pupil} in Year {year} at {school}, saw you at the bus stop on {street} again, "
+     "your mum should know you're bunking x"),
+    (INAP, "privacy_breach", "reddit", "",
+     "The {school} kid in that video is {first} {first2}, year {year}, lives near {street}. "
+     "Parents should have a word."),
+    (INAP, "confidentiality_breach", "tweet", "",
+     "here's the full safeguarding report {school} sent the council. meant to be private but "
+     "parents deserve to see it 👇"),
+    (INAP, "confidentiality_breach", "facebook", "",
+     "Someone forwarded me the {school} staff group chat about the inspection. Posting the "
+     "screenshots, they really didn't want this getting out."),
+    (INAP, "impersonation", "tweet", "",
+     "NOTICE from {school}: all Year {year} parents must pay {amount} by Friday for the trip via "
+     "the link in bio. Thank you, School Office"),
+    (INAP, "impersonation", "facebook", "",
+     "Hi everyone, I'm the new head at {school} (this is my personal page). Please send me your "
+     "contact details and card number to update our records."),
+    (MEDIA, "", "tweet", "",
+     "freelance reporter looking into complaints about {school} admissions. if you've been "
+     "affected get in touch in confidence: {email}"),
+    (MEDIA, "", "email", "Call request",
+     "Hi, this is {outlet}. We'd like someone from {school} on air tomorrow at 8am about {topic}. "
+     "Could you call the newsdesk on {number}? {deadline}"),
+    (MEDIA, "", "tweet", "",
+     "Keen to chat to ex-staff of independent Islamic schools in east London (eg {school}) for a "
+     "long read. Can be anonymous. {handle} #journorequest"),
+    (MEDIA, "", "email", "{school} - right of reply",
+     "We are running a story tomorrow about {topic} at {school} and would welcome the school's "
+     "response {deadline}. {outlet}"),
 ]
 
 NOISE_PREFIX = ["", "", "", "", "Just saw this: ", "RT ", "Thread: ", "lol ", "Honestly, "]
