@@ -8,6 +8,7 @@ inappropriate items, a confidence, a short explanation and the model version. Ca
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -146,15 +147,28 @@ class BaselineClassifier:
 _LOADED: dict[str, Classifier] = {}
 
 
-def load_classifier(model_path: str | None = None) -> Classifier:
+def load_classifier(
+    model_path: str | None = None, protected_names: frozenset[str] = frozenset()
+) -> Classifier:
     """The classifier the product uses: the trained model shipped in analysis/models/.
 
     Loaded once per process and path, never per item. A missing or corrupt artefact raises
     ``mentions.errors.ClassifierError``: the product never falls back to the baseline silently.
+    ``protected_names`` (the school's pupil list) makes any post naming one a privacy breach.
     """
     from analysis.model import DEFAULT_MODEL, load_model  # numpy / sklearn only when needed
+    from mentions.errors import ClassifierError
 
     key = str(model_path or DEFAULT_MODEL)
     if key not in _LOADED:
-        _LOADED[key] = load_model(key)
-    return _LOADED[key]
+        model = load_model(key)
+        try:  # arrays that do not fit the code fail here, not on the first real post
+            model.classify_batch([("", "Darul Hadis Latifiah open day")])
+        except Exception as exc:
+            raise ClassifierError(f"classifier model {key} does not work: {exc}") from None
+        _LOADED[key] = model
+    model = _LOADED[key]
+    if protected_names:
+        model = copy.copy(model)  # shares the arrays; only the name list differs
+        model.protected_names = frozenset(protected_names)
+    return model

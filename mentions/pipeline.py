@@ -16,7 +16,7 @@ from analysis.matching import Match, Matcher
 from mentions.errors import MentionsError
 from mentions.models import Post, SourceResult, utcnow
 from mentions.respond import respond
-from mentions.settings import Settings
+from mentions.settings import Settings, load_protected_names
 from warehouse import Warehouse
 from warehouse.purge import purge_database
 
@@ -59,7 +59,9 @@ def analyse(settings: Settings, results: Sequence[SourceResult]) -> Analysed:
             out.posts.append(post)
             out.matches.append(match)
     if out.posts:
-        classifier = load_classifier(settings.classifier.model_path)
+        classifier = load_classifier(
+            settings.classifier.model_path, protected_names=load_protected_names(settings)
+        )
         out.labels = classifier.classify_batch([(p.title, p.text) for p in out.posts])
     return out
 

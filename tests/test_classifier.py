@@ -361,3 +361,15 @@ def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
 def test_version_changes_with_the_rules_code(tmp_path):
     meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
     assert "code" in meta["data_sha256"]
+
+
+def test_protected_pupil_name_makes_a_privacy_breach_without_touching_the_shared_model():
+    text = "Well done to Yusuf Ahmed for the football match at Darul Hadis Latifiah!"
+    (plain,) = load_classifier().classify_batch([("", text)])
+    (named,) = load_classifier(protected_names=frozenset({"Yusuf Ahmed"})).classify_batch(
+        [("", text)]
+    )
+    assert (named.label, named.subreason) == ("inappropriate", "privacy_breach"), named
+    assert plain.subreason != "privacy_breach", plain
+    (again,) = load_classifier().classify_batch([("", text)])
+    assert again.subreason != "privacy_breach"
