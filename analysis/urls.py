@@ -61,10 +61,12 @@ def _unwrap(url: str, depth: int = 0) -> str:
 
 def canonical_url(url: str) -> str:
     """Canonical form: unwrapped, lower-case scheme and host, no fragment, no tracking params,
-    no default port, sorted query. Returns the input stripped when it is not an http(s) URL."""
+    no default port, sorted query. Anything that is not an http(s) URL gives "": links end up
+    as clickable hrefs in alerts and reports, so a ``javascript:`` or ``data:`` link from a
+    feed must never survive."""
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://")):
-        return url
+        return ""
     url = _unwrap(url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()

@@ -36,6 +36,11 @@ _env = Environment(
 )
 
 
+def safe_link(url: str | None) -> str:
+    """Only http(s) links become hrefs (rows stored before URLs were checked included)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else ""
+
+
 def render(template: str, payload: dict[str, Any]) -> str:
     return _env.get_template(template).render(**payload)
 
@@ -88,7 +93,7 @@ def case_payload(
         "about_pupils": bool(case.get("about_pupils")),
         "title": one_line(case.get("title") or case.get("url") or "(untitled)"),
         "excerpt": excerpt(case.get("text")),
-        "link": case.get("url") or "",
+        "link": safe_link(case.get("url")),
         "source": case.get("source_name") or "",
         "explanation": case.get("explanation") or "",
         "role": case["role"],
@@ -167,7 +172,7 @@ def digest_messages(
             {
                 "case_id": int(c["case_id"]),
                 "title": one_line(c.get("title") or c.get("url") or "(untitled)"),
-                "link": c.get("url") or "",
+                "link": safe_link(c.get("url")),
                 "source": c.get("source_name") or "",
                 "excerpt": excerpt(c.get("text"), 200),
                 "due_local": format_local(c["due"], tz),

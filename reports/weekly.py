@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from mentions.errors import MentionsError
 from mentions.settings import Settings, load_protected_names
+from notify.messages import safe_link
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LABELS = ("inappropriate", "media_enquiry", "neutral")
@@ -315,7 +316,7 @@ def attention_items(
                 subreason=subreason,
                 title=RESTRICTED if restricted else _excerpt(redact(row["title"]) or "", 160),
                 excerpt="" if restricted else _excerpt(redact(row["text"])),
-                url=None if restricted else redact(row["url"]),
+                url=None if restricted else redact(safe_link(row["url"])) or None,
                 site=_site(row["url"]),
                 source=row["source_name"],
                 author=None if restricted else redact(row["author"]),
@@ -398,7 +399,7 @@ def cases_at_end_of_week(
                 title=RESTRICTED
                 if restricted
                 else _excerpt(redact(r["title"]) or "(post purged)", 120),
-                url=None if restricted else redact(r["url"]),
+                url=None if restricted else redact(safe_link(r["url"])) or None,
                 restricted=restricted,
             )
         )

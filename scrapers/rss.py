@@ -70,10 +70,10 @@ def parse_feed(
             warning = f"feed is malformed, {len(parsed.entries)} entries recovered ({problem})"
     posts = []
     for entry in parsed.entries:
-        link = entry.get("link") or entry.get("id") or ""
-        url = canonical_url(link)
-        if not url:
-            continue
+        guid = entry.get("id")
+        url = canonical_url(entry.get("link") or guid or "")
+        if not url and not guid:
+            continue  # nothing to identify it by
         content = entry.get("content") or []
         text = content[0].get("value", "") if content else entry.get("summary", "")
         posts.append(
@@ -81,11 +81,13 @@ def parse_feed(
                 source="rss",
                 source_name=source,
                 url=url,
+                # No usable link (none, or not http(s)): the GUID keeps it apart from others.
+                key="" if url else f"rss:{guid}",
                 title=strip_html(entry.get("title", "")),
                 text=strip_html(text),
                 author=entry.get("author") or None,
                 published=_when(entry),
-                extra={"guid": entry.get("id"), "feed": parsed.feed.get("title")},
+                extra={"guid": guid, "feed": parsed.feed.get("title")},
             )
         )
     return posts, warning

@@ -357,3 +357,17 @@ def test_a_good_feed_served_as_text_plain_is_ok_not_degraded(settings, httpserve
     result = safe_fetch(source(settings, httpserver, "/plain.xml"), {})
     assert result.status == "ok", result.error
     assert result.items_seen == len(ITEMS)
+
+
+def test_a_javascript_link_is_dropped_but_the_entry_kept(settings, httpserver):
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
+<entry><title>Darul Hadis Latifiah open day</title><id>urn:t:1</id>
+<link href="javascript:alert(document.domain)"/><summary>Open day</summary></entry>
+</feed>"""
+    httpserver.expect_request("/js.atom").respond_with_data(
+        atom, content_type="application/atom+xml"
+    )
+    result = safe_fetch(source(settings, httpserver, "/js.atom"), {})
+    (post,) = result.posts
+    assert post.url == "" and post.key == "rss:urn:t:1"

@@ -80,10 +80,14 @@ def test_empty_path_becomes_slash():
         "tag:news.google.com,2005:abc",
         "",
         "ftp://files.example/x",
+        "javascript:alert(document.domain)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
     ],
 )
-def test_non_http_input_is_returned_as_is(value):
-    assert canonical_url(value) == value
+def test_non_http_input_gives_no_url(value):
+    # Links become clickable hrefs in alerts and reports: only http(s) may survive.
+    assert canonical_url(value) == ""
 
 
 def test_surrounding_whitespace_is_stripped():
