@@ -256,13 +256,17 @@ def query(
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file."),
     format: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
-    """Run a read-only ad-hoc query against the warehouse."""
+    """Run a read-only ad-hoc query against the warehouse (no writes, no file access)."""
     import duckdb
 
     from warehouse import connect_read_only
 
+    if not sql.strip():
+        _fail(MentionsError('no SQL given, e.g. mentions query "select * from v_mentions"'))
     try:
         with connect_read_only(db) as con:
+            # Read-only means the file system too: no COPY ... TO, no read_text('/etc/...').
+            con.execute("SET enable_external_access = false")
             cur = con.execute(sql)
             columns = [d[0] for d in cur.description or []]
             rows = cur.fetchall()

@@ -67,7 +67,9 @@ def analyse(settings: Settings, results: Sequence[SourceResult]) -> Analysed:
 
 
 def run_status(results: Sequence[SourceResult]) -> str:
-    if results and all(r.status == "failed" for r in results):
+    """failed: nothing was read at all (every source failed or was skipped), so the run must
+    not look like a quiet night; partial: some sources failed or degraded; ok otherwise."""
+    if not any(r.status in ("ok", "not_modified", "degraded") for r in results):
         return "failed"
     return "ok" if all(r.status in HEALTHY for r in results) else "partial"
 

@@ -311,3 +311,18 @@ def test_query_bad_sql_and_missing_db(tmp_path, built_db, runner):
     assert result.exit_code == 2
     assert "no database" in " ".join(result.stderr.split())
     assert not missing.exists()
+
+
+def test_query_cannot_touch_the_file_system(built_db, runner, tmp_path):
+    leak = tmp_path / "leak.csv"
+    result = runner.invoke(app, ["query", f"copy posts to '{leak}'", "--db", str(built_db)])
+    assert result.exit_code == 2 and not leak.exists()
+    result = runner.invoke(
+        app, ["query", "select * from read_text('/etc/hostname')", "--db", str(built_db)]
+    )
+    assert result.exit_code == 2
+
+
+def test_empty_query_is_a_clear_error(built_db, runner):
+    result = runner.invoke(app, ["query", "  ", "--db", str(built_db)])
+    assert result.exit_code == 2 and "no SQL given" in result.output

@@ -310,7 +310,12 @@ def test_run_status():
     assert pipeline.run_status([ok, degraded]) == "partial"
     assert pipeline.run_status([ok, failed]) == "partial"
     assert pipeline.run_status([failed, failed]) == "failed"
-    assert pipeline.run_status([]) == "ok"
+    # Nothing read at all is a failed run, never a quiet night.
+    skipped = SourceResult("e", "reddit", status="skipped")
+    assert pipeline.run_status([failed, skipped]) == "failed"
+    assert pipeline.run_status([skipped]) == "failed"
+    assert pipeline.run_status([]) == "failed"
+    assert pipeline.run_status([ok, skipped]) == "ok"
 
 
 def test_analyse_without_matches_does_not_classify(settings):
