@@ -26,7 +26,9 @@ console = Console()
 err = Console(stderr=True)
 
 DEFAULT_DB = Path("data/mentions.duckdb")
-DB_OPTION = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")
+DB_OPTION = typer.Option(
+    DEFAULT_DB, "--db", envvar="MENTIONS_DB_PATH", help="DuckDB file (env MENTIONS_DB_PATH)."
+)
 CONFIG_OPTION = typer.Option(
     Path("config/school.toml"), "--config", "-c", help="School profile (routing, timezone)."
 )
@@ -250,7 +252,7 @@ def _send(settings) -> str:
 @cases_app.command("reassign")
 def reassign(
     case_id: int = typer.Argument(...),
-    role: str = typer.Argument(..., help="Role from the profile's [routing.roles]."),
+    role: str = typer.Argument(..., help="A role from the profile's routing.roles table."),
     by: str = typer.Option(None, "--by", help="Who (default: the OS user)."),
     db: Path = DB_OPTION,
     config: Path = CONFIG_OPTION,

@@ -9,7 +9,6 @@ import csv
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from enum import StrEnum
@@ -157,19 +156,23 @@ def demo(
             FixtureServer() as base_url,
             FakeReddit(**demo_data()) as reddit,
             DemoAlerts(db.parent / "alerts") as alerts,
-            tempfile.TemporaryDirectory() as tmp,
         ):
             console.print(f"Fixture server on {base_url}, fake Reddit API on {reddit.base_url}")
             sources = {
                 "reddit": demo_reddit_section(reddit.base_url),
                 "web": demo_web_section(base_url),
             }
-            profile = write_demo_profile(base_url, Path(tmp) / "school.demo.toml", sources)
+            # Kept beside the database, so `mentions cases ... --config` can use it afterwards.
+            profile = write_demo_profile(base_url, db.parent / "school.demo.toml", sources)
             alerts.add_routing(profile)
             summary = _run_flow(profile, db)
             alert_lines = alerts.report()
             report = _demo_report(profile, db)
         _print_summary(summary)
+        console.print(
+            "(Two demo feeds are broken on purpose, to show how a failing source looks: "
+            "recorded with its error, reported, and the run goes on.)"
+        )
         _print_mentions(db)
         _print_cases(db)
     except MentionsError as exc:
@@ -188,6 +191,11 @@ def demo(
         soft_wrap=True,
     )
     console.print(f"     mentions cases list --db {escape(str(db))}", soft_wrap=True)
+    console.print(
+        f"     mentions cases relabel ID neutral --db {escape(str(db))} "
+        f"--config {escape(str(db.parent / 'school.demo.toml'))}",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -253,7 +261,9 @@ class Format(StrEnum):
 @app.command()
 def query(
     sql: str = typer.Argument(..., help='SQL to run read-only, e.g. "select * from v_mentions".'),
-    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file."),
+    db: Path = typer.Option(
+        DEFAULT_DB, envvar="MENTIONS_DB_PATH", help="DuckDB file (env MENTIONS_DB_PATH)."
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
     """Run a read-only ad-hoc query against the warehouse (no writes, no file access)."""
@@ -299,7 +309,9 @@ def query(
 @app.command()
 def export(
     out: Path = typer.Argument(..., help="Folder to write Parquet files into."),
-    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file."),
+    db: Path = typer.Option(
+        DEFAULT_DB, envvar="MENTIONS_DB_PATH", help="DuckDB file (env MENTIONS_DB_PATH)."
+    ),
 ) -> None:
     """Export every table as Parquet, for long analysis sessions that must not block runs."""
     from warehouse import connect_read_only, export_parquet
