@@ -11,6 +11,7 @@ import os
 import tomllib
 from datetime import date, time
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -276,6 +277,18 @@ class Person(_Section):
     webhook_env: str | None = Field(default=None, pattern=_ENV_NAME)
     webhook: str | None = None
     webhook_kind: Literal["slack", "teams"] = "slack"
+
+    @field_validator("webhook")
+    @classmethod
+    def _local_webhook_only(cls, value: str | None) -> str | None:
+        # A real Slack / Teams webhook URL is a bearer secret: it belongs in the environment.
+        host = urlsplit(value).hostname if value else None
+        if value is not None and host not in ("localhost", "127.0.0.1", "::1"):
+            raise ValueError(
+                "a webhook URL is a secret: put it in an environment variable and name that "
+                "variable in webhook_env (a literal webhook is only for local receivers)"
+            )
+        return value
 
     @field_validator("email")
     @classmethod

@@ -176,3 +176,15 @@ def test_the_settings_fixture_builds_a_tmp_database_path(settings, db_path):
     assert s.database.path == db_path
     assert [f.name for f in s.sources.rss.feeds] == ["Local"]
     assert s.sources.rss.search_templates == {}
+
+
+def test_a_real_webhook_url_in_the_profile_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        GOOD
+        + '\n[routing.people]\noffice = { name = "Office", '
+        + 'webhook = "https://hooks.slack.com/services/T000/B000/SECRETTOKEN" }\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert "webhook_env" in str(info.value) and "SECRETTOKEN" not in str(info.value)
