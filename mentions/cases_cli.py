@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from mentions.console import console, err, load_profile
+from mentions.console import fail as _fail
 from mentions.errors import MentionsError
 from mentions.models import utcnow
 
 cases_app = typer.Typer(help="Triage cases: list, show, acknowledge, resolve, reassign, relabel.")
 audit_app = typer.Typer(help="The tamper-evident audit log.")
-console = Console()
-err = Console(stderr=True)
 
 DEFAULT_DB = Path("data/mentions.duckdb")
 DB_OPTION = typer.Option(
@@ -41,25 +40,12 @@ def _user() -> str:
         return "unknown"
 
 
-def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(2)
-
-
 def _local(value: datetime | None, tz: Any = None) -> str:
     if value is None:
         return ""
     from analysis.due import LONDON, format_local
 
     return format_local(value, tz or LONDON)
-
-
-def _settings(config: Path, db: Path):
-    from mentions.settings import load_settings
-
-    settings = load_settings(config)
-    settings.database.path = db
-    return settings
 
 
 def _read(db: Path):
@@ -262,7 +248,7 @@ def reassign(
 
     who = by or _user()
     try:
-        settings = _settings(config, db)
+        settings = load_profile(config, db)
         case = reassign_case(settings, case_id, role, who, utcnow())
         sent = _send(settings)
     except MentionsError as exc:
@@ -288,7 +274,7 @@ def relabel(
 
     who = by or _user()
     try:
-        settings = _settings(config, db)
+        settings = load_profile(config, db)
         case = relabel_case(settings, case_id, label, subreason, who, utcnow(), note=note)
         sent = _send(settings)
     except MentionsError as exc:

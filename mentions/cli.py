@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mentions.console import console, err, load_profile
+from mentions.console import fail as _fail
 from mentions.errors import MentionsError
 
 # Before Prefect is imported anywhere: offline machines, and a fresh PREFECT_HOME needs time.
@@ -28,18 +29,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 app = typer.Typer(help="Watch the public internet for posts about a school.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
 DEFAULT_DB = Path("data/mentions.duckdb")
 DEMO_DB = Path("data/demo/mentions.duckdb")
-
-
-def _fail(exc: Exception) -> None:
-    # Escaped: messages carry paths, SQL and feed text ("[/x]" is not markup). soft_wrap: one
-    # line however narrow the terminal, so a path in it stays whole.
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -112,11 +104,9 @@ def _demo_report(profile: Path, db: Path) -> Path:
     """The SLT report for the current week, so the demo shows it too."""
     from datetime import UTC, datetime
 
-    from mentions.settings import load_settings
     from reports.weekly import week_of, write_report
 
-    settings = load_settings(profile)
-    settings.database.path = db
+    settings = load_profile(profile, db)
     now = datetime.now(UTC)
     week = week_of(now.astimezone(settings.school.tz).date(), settings.school.tz)
     return write_report(settings, db.parent / "reports", week=week, now=now).path

@@ -10,32 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from mentions.console import console, err, load_profile
+from mentions.console import fail as _fail
 from mentions.errors import MentionsError
-
-console = Console()
-err = Console(stderr=True)
 
 CONFIG_OPTION = typer.Option(
     Path("config/school.toml"), "--config", "-c", help="School profile (timezone, privacy)."
 )
 DB_OPTION = typer.Option(None, "--db", help="DuckDB file (default: the profile's database.path).")
-
-
-def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _settings(config: Path, db: Path | None):
-    from mentions.settings import load_settings
-
-    settings = load_settings(config)
-    if db is not None:
-        settings.database.path = db
-    return settings
 
 
 def report(
@@ -57,7 +41,7 @@ def report(
 
     now = datetime.now(UTC)
     try:
-        settings = _settings(config, db)
+        settings = load_profile(config, db)
         chosen = parse_week(week, settings.school.tz) if week else None
         result = write_report(settings, out, week=chosen, now=now)
     except MentionsError as exc:
@@ -111,7 +95,7 @@ def purge(
     from warehouse.purge import purge_database
 
     try:
-        counts = purge_database(_settings(config, db), dry_run=dry_run)
+        counts = purge_database(load_profile(config, db), dry_run=dry_run)
     except MentionsError as exc:
         _fail(exc)
     what = "Would purge" if dry_run else "Purged"
