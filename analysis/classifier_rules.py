@@ -38,21 +38,23 @@ _ROLE_WORDS = (
     r"(?:journalist|journo|reporter|producer|researcher|correspondent|editor|writer|broadcaster)"
 )
 
-_PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+# Patterns in lower case are matched against the lower-cased text (faster than re.IGNORECASE);
+# "home address" needs the capitals of a street name and sees the text as written.
+_PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "pupil called by name",
         re.compile(
             r"\b(?:year\s?\d{1,2}\s+)?(?:girl|boy|pupil|student|lad|kid|child|son|daughter)\s+"
-            r"(?:called|named)\s+[A-Z][a-z]+",
-            re.IGNORECASE,
+            r"(?:called|named)\s+[a-z][a-z]+"
         ),
+        True,
     ),
     (
         "year-group pupil called",
         re.compile(
-            r"\byear\s?\d{1,2}\s+(?:girl|boy|pupil|student|lad|kid|child)\s+(?:called|named)\b",
-            re.IGNORECASE,
+            r"\byear\s?\d{1,2}\s+(?:girl|boy|pupil|student|lad|kid|child)\s+(?:called|named)\b"
         ),
+        True,
     ),
     (
         "home address",
@@ -63,11 +65,32 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"lives (?:just )?(?:on|off|in) [A-Z]\w+ (?:Street|Road|Lane|Avenue|Close|Way|Estate)|"
             r"(?:mobile|phone)(?: number)? is)\b"
         ),
+        False,
     ),
-    ("class list", re.compile(r"\bclass list\b", re.IGNORECASE)),
+    ("class list", re.compile(r"\bclass list\b"), True),
+    (
+        # "their mum lives opposite us on Sidney Street", "lives just off watney street"
+        "home street given",
+        re.compile(
+            r"\b(?:lives?|living|stays?)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|"
+            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w']+\s+){0,3}?"
+            r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
+        ),
+        True,
+    ),
 ]
-_YEAR_GROUP = re.compile(r"\byear\s?\d{1,2}\b", re.IGNORECASE)
-_CAP_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
+_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|ustadh|ustadha|maulana|imam)\.?\s*$")
+_PHOTO_OF_PUPILS = re.compile(
+    r"\b(?:photos?|pictures?|pics?|videos?|footage|clips?|selfies?)\s+of\s+(?:[\w'()]+\s+){0,3}?"
+    r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2})\b|"
+    r"\b(?:kid|boy|girl|pupil|child|lad)\s+in\s+(?:the|that|this)\s+(?:video|photo|pic|clip)\s+is\b"
+)
+_TAG_THEM = re.compile(
+    r"\b(?:tag|name|identify)\s+(?:them|him|her)\b|\bif you know (?:them|him|her|who)\b"
+)
+_WORD = re.compile(r"[a-z]+")
+_YEAR_GROUP = re.compile(r"\byear\s?\d{1,2}\b")
+_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z]+)\b)")
 
 
 class _LowerPattern:
@@ -131,7 +154,50 @@ _PUBLISHED = _lower_re(
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
+# First-person (or "someone should") intent to harm a person or the school. These are threats
+# whatever the model thinks: outside reporting / condemning language they make a post
+# inappropriate (see STRONG_THREAT in analysis/model.py), and they fix the sub-reason.
+_PERSON = r"(?:him|her|them|you|u|ya|that \w+)\b"
+_HARM_TARGET = (
+    r"(?:him|her|them|you|u|ya|that|the|this|those|these|every|any|his|your|their|mr|mrs|ms|miss|"
+    r"sir|ustadh|teachers?|staff|head\w*|everyone|some(?:one|body)|[a-z]+'s)\b"
+)
+# Violent verbs take any person or place as object ("hurt the head teacher"); everyday verbs
+# only a person ("get him", not "get the bus").
+_HARM = (
+    r"(?:(?:hurt|kill|murder|stab|shank|knife|batter|punch|slap|strangle|torch|petrol bomb|"
+    r"firebomb|burn down|smash up|beat up|kick the shit out of)\s+"
+    + _HARM_TARGET
+    + r"|(?:get|find|come for|beat|shoot|bomb|burn|smash|sort out|do|deck|bang out|merk|jump)\s+"
+    + _PERSON
+    + r")"
+)
+_STRONG_THREAT = _lower_re(
+    r"\b(?:(?:i['’]?ll|i will|i['’]?m (?:going to|gonna)|im (?:going to|gonna)|i['’]?m gunna|"
+    r"we['’]ll|we will|we['’]?re (?:going to|gonna)|i swear i['’]?ll|i['’]?d (?:happily|gladly))\s+"
+    r"(?:(?:really|actually|personally|literally|f\w*ing|properly|seriously|happily)\s+)?"
+    + _HARM
+    + r"|some(?:one|body|1) (?:should|needs? to|ought to|oughta|wants? to|has to|gotta|"
+    r"is (?:going|gonna) to|will) (?:go (?:and |n )?)?(?:hurt|kill|murder|stab|batter|beat up|"
+    r"shoot|bomb|burn|torch|petrol bomb|firebomb|blow up|attack)\b|"
+    r"(?:wait|wait till|wait until|just wait till|just wait until) (?:i|we) (?:see|get|catch|find) "
+    + _PERSON
+    + r"|(?:getting|get|gets|gonna get|going to get) (?:battered|stabbed|merked|shanked|jumped|"
+    r"his head kicked|her head kicked|done in|a beating|a kicking)|"
+    r"watch (?:your|yer|ur) back|you'?(?:ll| will) (?:regret|pay for|be sorry)|"
+    r"(?:we|i) know where (?:you|he|she|they) (?:live|lives|park|parks)|you'?ve been warned)",
+)
+
+
+def strong_threat(text: str) -> str | None:
+    """The words of an unmistakable threat in ``text`` (first-person intent to harm a person or
+    the school, "someone should burn...", "watch your back"), or None."""
+    m = _STRONG_THREAT.search(text)
+    return m.group(0) if m else None
+
+
 _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
+    ("threat", _STRONG_THREAT),
     (
         "threat",
         _lower_re(
@@ -164,7 +230,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"leaves?|resigns?)|(?:spam|flood) (?:his|her|their|the)|(?:spam|flood)\w* .{0,30}\b(?:inbox|"
             r"dms|phone|mentions)|pass it (?:on|round)|tag (?:him|her|them)|"
             r"everyone (?:laugh|share|comment)|such a loser|keep (?:messaging|ringing|phoning)|"
-            r"reminding .{0,40} that everyone hates)",
+            r"reminding .{0,40} that everyone hates|(?:don'?t stop|keep (?:going|at it|it up)) "
+            r"(?:until|till|til) (?:he|she|they)|(?:all|everyone|everybody) (?:go and |go )?tell "
+            r"(?:him|her|them) (?:how|that|what)|tell (?:him|her|them) (?:how|that) "
+            r"(?:\w+ )?(?:useless|ugly|fat|pathetic|worthless|stupid|thick|a failure|a loser))",
         ),
     ),
     (
@@ -174,7 +243,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"terror(?:ist)? (?:factory|training|camp)|suicide bombers?|londonistan|"
             r"send them (?:all )?back|#banislam|islam is (?:a )?(?:cancer|disease)|never integrate|"
             r"(?:pack|send|ship) them (?:all )?(?:off )?back|back to (?:bangladesh|pakistan|"
-            r"where they came from))\b",
+            r"where they came from)|(?:go|send \w+|goes|going) back where (?:they|you) came from|"
+            r"(?:can'?t|don'?t|refuse to|won'?t|never) (?:even )?(?:bother to )?(?:speak|learn) "
+            r"(?:proper )?english|(?:aren'?t|not|never be) (?:real )?british|foreigners)\b",
         ),
     ),
 ]
@@ -245,7 +316,7 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:whatsapp|group chat|chat)|(?:didn'?t|don'?t|did not|do not) want (?:this|it) "
             r"(?:getting |to get )?out|not supposed to (?:see|share|have)|meant to be (?:private|"
             r"confidential|secret|internal)|(?:safeguarding|internal|private|confidential) "
-            r"(?:report|file|record|notes)|here'?s the full)",
+            r"(?:report|file|record|notes)|here'?s the full)\b",
         ),
     ),
     (
@@ -262,8 +333,36 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
 _OFFENCE_SIGNALS += [
     (f"{reason} wording", pattern)
     for reason, pattern in _SUBREASON_HINTS
-    if reason in ("threat", "harassment_bullying")
+    if reason in ("threat", "harassment_bullying") and pattern is not _STRONG_THREAT
 ]
+_OFFENCE_SIGNALS.append(("threat intent", _STRONG_THREAT))
+# A parent's complaint, decision or concern: the register of civil criticism ("worst school",
+# "disgraceful handling", "I'm withdrawing my son"), which is neutral by policy. A separate
+# column for the heads to weigh; unlike reporting / condemnation it does not excuse a threat.
+_OFFENCE_SIGNALS.append(
+    (
+        "complaint context",
+        _lower_re(
+            r"\b(?:complain\w*|withdraw(?:ing|n)? (?:my|our|him|her|them)|(?:pull|pulled|pulling|"
+            r"take|taking|took|move|moving|moved) (?:(?:my|our) (?:\w+ )?(?:out|to)|"
+            r"(?:him|her|them) out of)|"
+            r"(?:i'?ve |we'?ve )?(?:written|writing) to|emailed|no (?:reply|response|answer)|"
+            r"homework|detentions?|timetable|(?:would(?:n'?t| not)|do not|don'?t) recommend|"
+            r"value for money|parents deserve|petition|crossing|road safety|speeding|traffic|"
+            r"shut (?:it )?down|clos(?:e|ed|ing) (?:it )?down|"
+            # harsh words about how the school is run, not about a person
+            r"(?:worst|terrible|awful|appalling|disgraceful|shambolic|dreadful|poor|pathetic|"
+            r"ridiculous|shocking|outrageous|unacceptable|extortionate) (?:\w+ )?(?:school|decision|"
+            r"handling|response|communication|service|management|leadership|admissions?|process|"
+            r"value|polic(?:y|ies)|results|reply|organisation|admin|website|teaching|fees?|prices?|"
+            r"uniform|rules|homework|timetable)|badly (?:run|managed|handled|organised)|"
+            r"(?:fees?|fee rise|prices?|decision|handling|response|communication|policy|admin|office|"
+            r"uniform|homework|rules|timetable) (?:is|are|was|were) (?:a |an |just |absolutely |"
+            r"totally )?(?:disgrace|joke|shambles|scandal|ridiculous|outrageous|unacceptable|"
+            r"rip-?off|farce|terrible|awful|appalling))\b",
+        ),
+    )
+)
 OFFENCE_SIGNAL_NAMES = tuple(name for name, _ in _OFFENCE_SIGNALS)
 
 
@@ -275,9 +374,14 @@ def offence_signals(text: str) -> list[tuple[str, str]]:
 
     An accusation under a negation ("I'm not saying they're crooks") does not count."""
     out = []
+    low = text.lower()  # every pattern is a _LowerPattern: lower-case the text once
     for name, pattern in _OFFENCE_SIGNALS:
-        for m in pattern.finditer(text):
-            if name == "accusation stated as fact" and _NEGATED.search(text[: m.start()][-40:]):
+        if name != "accusation stated as fact":
+            if m := pattern._re.search(low):
+                out.append((name, m.group(0)))
+            continue
+        for m in pattern._re.finditer(low):
+            if _NEGATED._re.search(low[: m.start()][-40:]):
                 continue
             out.append((name, m.group(0)))
             break
@@ -285,7 +389,10 @@ def offence_signals(text: str) -> list[tuple[str, str]]:
 
 
 CALMING_SIGNALS = ("reporting language", "condemnation")
-HOSTILE_SIGNALS = tuple(n for n in OFFENCE_SIGNAL_NAMES if n not in CALMING_SIGNALS)
+CONTEXT_SIGNALS = ("complaint context",)
+HOSTILE_SIGNALS = tuple(
+    n for n in OFFENCE_SIGNAL_NAMES if n not in CALMING_SIGNALS and n not in CONTEXT_SIGNALS
+)
 
 
 def offence_features(text: str, signals: list[tuple[str, str]] | None = None) -> list[float]:
@@ -298,22 +405,39 @@ def offence_features(text: str, signals: list[tuple[str, str]] | None = None) ->
     out = [1.0 if n in fired else 0.0 for n in CALMING_SIGNALS]
     for n in HOSTILE_SIGNALS:
         out += [1.0 if n in fired and not calm else 0.0, 1.0 if n in fired and calm else 0.0]
-    return out
+    # complaint wording counts as civil only without a swear word or insult next to it
+    civil = any(n in fired for n in CONTEXT_SIGNALS) and not abusive_word(text)
+    return out + [1.0 if n in fired and civil else 0.0 for n in CONTEXT_SIGNALS]
 
 
-N_OFFENCE_FEATURES = len(CALMING_SIGNALS) + 2 * len(HOSTILE_SIGNALS)
+N_OFFENCE_FEATURES = len(CALMING_SIGNALS) + 2 * len(HOSTILE_SIGNALS) + len(CONTEXT_SIGNALS)
 
 
 def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> list[str]:
     """Why ``text`` identifies or locates a pupil; empty when it does not."""
-    hits = [name for name, pattern in _PRIVACY_PATTERNS if pattern.search(text)]
-    if _YEAR_GROUP.search(text):
-        # A first name + surname next to a year group ("Yusuf Ahmed in Year 8") names a pupil.
-        for m in _CAP_NAME.finditer(text):
-            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in {"year"}:
-                hits.append(f"pupil named with year group: {m.group(0)}")
-                break
     low = text.lower()
+    hits = [
+        name for name, pattern, lower in _PRIVACY_PATTERNS if pattern.search(low if lower else text)
+    ]
+    if _YEAR_GROUP.search(low):
+        # A first name + surname next to a year group ("Yusuf Ahmed in Year 8") names a pupil.
+        # All-lower-case posts ("shoutout fatima choudhury in year 7") are matched on the names
+        # alone; a title ("Mr Ali") marks a teacher, not a pupil.
+        cased = text.title() if low == text else text
+        for m in _CAP_NAME.finditer(cased):
+            first, second = m.group(1).lower(), m.group(2).lower()
+            if (
+                first in FIRST_NAMES
+                and second not in {"year", "in", "at", "and", "on", "from", "is", "was"}
+                and not _TITLE_BEFORE.search(low[max(0, m.start() - 12) : m.start()])
+            ):
+                hits.append(f"pupil named with year group: {m.group(1)} {m.group(2)}")
+                break
+    if _PHOTO_OF_PUPILS.search(low):
+        # A photo or video of pupils with a first name, or with a call to name them.
+        names = [w for w in _WORD.findall(low) if w in FIRST_NAMES]
+        if names or _TAG_THEM.search(low):
+            hits.append("photo of pupils identified" + (f": {names[0]}" if names else ""))
     hits += [f"protected name: {n}" for n in protected_names if n.lower() in low]
     return hits
 
@@ -368,8 +492,24 @@ def enquiry_phrase(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+_ABUSIVE_WORDS = _lower_re(
+    r"\b(?:f+u+c*k\w*|fck\w*|shit\w*|cunts?|twats?|pricks?|wank\w*|bitch\w*|bastards?|dick\w*|"
+    r"arse\w*|ass(?:hole)?s?|piss\w*|crap|bollocks|scum\w*|idiots?|morons?|imbeciles?|cretins?|"
+    r"clowns?|muppets?|tossers?|retard\w*|vermin|pigs?|rats?|witch|cow|losers?|slags?|whores?|"
+    r"prats?|melts?|thick|brain ?dead|useless|waste of space|go to hell|rot in hell|"
+    r"disgrace of a)\b",
+)
+
+
+def abusive_word(text: str) -> str | None:
+    """A swear word or insult in ``text`` (what makes criticism uncivil), or None."""
+    m = _ABUSIVE_WORDS.search(text)
+    return m.group(0) if m else None
+
+
 def subreason_hint(text: str) -> tuple[str, str] | None:
+    low = text.lower()
     for reason, pattern in _SUBREASON_HINTS:
-        if m := pattern.search(text):
+        if m := pattern._re.search(low):
             return reason, m.group(0)
     return None

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, HashingVectorizer
 
 from analysis import classifier_rules as rules
 from analysis.classify import SUBREASONS, Classification
@@ -68,15 +68,19 @@ _MASKS = [
 # before features are taken. ("DHL" alone stays: it is usually the courier.)
 SCHOOL_NAMES = re.compile(
     r"\b(?:the\s+)?(?:darul[\s-]+hadi(?:s|th)[\s-]+latifi?ah|dhl school|latifi?ah(?:'s)?)"
-    r"(?:\s+school\b)?",
+    r"(?:\s+school\b)?(?:\s*\(e1\)|\s+(?:in|on)\s+(?:cannon street road|tower hamlets)\b)?",
     re.IGNORECASE,
 )
+# The borough is where the school is, so it is no evidence either: the model had learnt
+# "tower hamlets" as a sign of offence from the school-context rows that name it.
+_BOROUGH = re.compile(r"\b(?:in\s+)?tower\s+hamlets\b|#towerhamlets\b", re.IGNORECASE)
 
 
 def normalise(title: str, text: str) -> str:
     body = f"{title}. {text}" if title else text
     body = _URL.sub(" ", body)
     body = SCHOOL_NAMES.sub(" ", body)
+    body = _BOROUGH.sub(" ", body)
     body = _MENTION_PLACEHOLDER.sub(" ", body)
     for pattern, repl in _MASKS:
         body = pattern.sub(repl, body)
@@ -249,6 +253,38 @@ class LinearHead:
 
 HOSTILE_HINTS = ("threat", "harassment_bullying", "discrimination")
 HOSTILE_HINT_THRESHOLD = 0.25
+# First-person intent to harm ("I will hurt the head", "someone should burn it", "watch your
+# back") outside reporting / condemning language is a threat unless the offence head is very sure
+# it is not: the head learnt from OLID tweets, where such wording is rare.
+STRONG_THREAT_THRESHOLD = 0.03
+# Civil criticism: complaint wording, no hostile signal, no swearing or insult.
+CIVIL_THRESHOLD = 0.9
+
+# What an explanation may show: words people can read as a reason. Stop-word-only n-grams
+# ("should be", "full of"), punctuation, numbers, filler and the school's own names and place
+# ("east", "tower hamlets") say nothing to the member of staff reading the alert.
+_FILLER = frozenset(
+    """
+    i'm im i've i'd i'll you're youre you've you'll he's she's it's its that's thats there's
+    what's who's let's don't dont doesn't didn't can't cant won't isn't aren't wasn't weren't
+    haven't hasn't i'ma u ur ya yeah yes ok okay oh lol lmao rt via url user thread just really
+    honestly literally actually got get gets getting go going gonna want wanna say said says
+    know think thing things like one ones people way day today tomorrow yesterday time
+    """.split()
+)
+_PLACE_WORDS = frozenset(
+    "darul hadis hadith latifiah latifia latifiah's dhl school school's schools tower hamlets "
+    "east london e1".split()
+)
+_UNSHOWN = frozenset(ENGLISH_STOP_WORDS) | _FILLER
+
+
+def explainable(term: str) -> bool:
+    """Whether a vocabulary n-gram may be shown as a reason in an explanation."""
+    tokens = term.split()
+    if any(t in _PLACE_WORDS or not any(c.isalpha() for c in t) for t in tokens):
+        return False
+    return not all(t.lstrip("#") in _UNSHOWN for t in tokens)
 
 
 class TrainedClassifier:
@@ -274,6 +310,10 @@ class TrainedClassifier:
         self.offence_threshold = offence_threshold
         self.media_threshold = media_threshold
         self.protected_names = protected_names
+        self._no_privacy = np.array([c != "privacy_breach" for c in subreason.classes])
+        self._explainable = np.fromiter(
+            (explainable(t) for t in featurizer.vocabulary), dtype=bool, count=featurizer.n_word
+        )
 
     # -- matrices the heads read; training builds the same ones --------------------------------
     @staticmethod
@@ -325,9 +365,18 @@ class TrainedClassifier:
         cols, vals = x.indices[lo:hi], x.data[lo:hi]
         keep = cols < self.featurizer.n_word
         cols, vals = cols[keep], vals[keep]
+        keep = self._explainable[cols]
+        cols, vals = cols[keep], vals[keep]
         contrib = vals * coef[cols]
-        order = np.argsort(-contrib)[:k]
-        return [self.featurizer.vocabulary[cols[j]] for j in order if contrib[j] > 0]
+        out: list[str] = []
+        for j in np.argsort(-contrib):
+            if contrib[j] <= 0 or len(out) == k:
+                break
+            term = self.featurizer.vocabulary[cols[j]]
+            # "worst" and "the worst": show one of them
+            if not any(term in o.split() or o in term.split() for o in out):
+                out.append(term)
+        return out
 
     def classify_batch(
         self, items: Sequence[tuple[str, str]], now: datetime | None = None
@@ -390,6 +439,18 @@ class TrainedClassifier:
             threshold = self.offence_threshold
             if hint and hint[0] in HOSTILE_HINTS and not calm:
                 threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
+                if any(n == "threat intent" for n, _ in signals[i]):
+                    threshold = min(threshold, STRONG_THREAT_THRESHOLD)
+            elif (
+                any(n in rules.CONTEXT_SIGNALS for n, _ in signals[i])
+                and not any(n in rules.HOSTILE_SIGNALS for n, _ in signals[i])
+                and not rules.abusive_word(text)
+            ):
+                # A complaint about how the school is run, with no swearing, insult or hostile
+                # wording, is civil criticism (neutral by policy) unless the head is very sure.
+                # (The profanity model cannot tell: it scores "should be shut down" 0.98, as
+                # "shut up".)
+                threshold = max(threshold, CIVIL_THRESHOLD)
             if po >= threshold:
                 if sub_p is None:
                     sub_p = self.subreason.proba(
@@ -398,21 +459,25 @@ class TrainedClassifier:
                 if hint:
                     reason, why_rule = hint[0], f"rule: {hint[1]!r}"
                 else:
-                    j = int(np.argmax(sub_p[i]))
+                    # privacy_breach needs privacy evidence (a rule hit or a protected name, both
+                    # handled above): without it the model picks the best other sub-reason.
+                    p_sub = np.where(self._no_privacy, sub_p[i], -1.0)
+                    j = int(np.argmax(p_sub))
                     reason = self.subreason.classes[j]
                     why_rule = f"sub-reason model {sub_p[i][j]:.2f}"
                 words = self._top_words(x, i, self.offence.coef[0])
-                explanation = f"offensive words: {', '.join(words)}; " if words else ""
-                if signals[i]:
-                    explanation += (
-                        "signals: " + ", ".join(f"{n} {w!r}" for n, w in signals[i][:3]) + "; "
-                    )
+                why = [f"{reason} ({why_rule})"]
+                shown = [(n, w) for n, w in signals[i] if n not in rules.CONTEXT_SIGNALS]
+                if shown:
+                    why.append("signals: " + ", ".join(f"{n} {w!r}" for n, w in shown[:3]))
+                if words:
+                    why.append(f"offensive words: {', '.join(words)}")
                 out.append(
                     Classification(
                         "inappropriate",
                         reason,
                         round(probs["inappropriate"], 4),
-                        f"{explanation}{reason} ({why_rule})",
+                        "; ".join(why),
                         self.version,
                         details,
                     )
@@ -420,16 +485,17 @@ class TrainedClassifier:
                 continue
             words = self._top_words(x, i, -self.offence.coef[0])
             calming = [
-                f"{n} {w!r}" for n, w in signals[i] if n in ("reporting language", "condemnation")
+                f"{n} {w!r}"
+                for n, w in signals[i]
+                if n in rules.CALMING_SIGNALS or n in rules.CONTEXT_SIGNALS
             ]
-            if calming:
-                words = [*words, *calming]
             out.append(
                 Classification(
                     "neutral",
                     None,
                     round(probs["neutral"], 4),
                     "no enquiry or offence signal"
+                    + (f"; signals: {', '.join(calming)}" if calming else "")
                     + (f"; words: {', '.join(words)}" if words else ""),
                     self.version,
                     details,

@@ -373,3 +373,491 @@ def test_protected_pupil_name_makes_a_privacy_breach_without_touching_the_shared
     assert plain.subreason != "privacy_breach", plain
     (again,) = load_classifier().classify_batch([("", text)])
     assert again.subreason != "privacy_breach"
+
+
+# -- demo problems (Nov 2026) and a fresh held-out sanity set -------------------------------------
+def test_privacy_breach_needs_privacy_evidence(clf):
+    rant = one(clf, "Darul Hadis Latifiah should be shut down", "Rant about the school")
+    assert (rant.label, rant.subreason) == ("neutral", None), rant
+    rant = one(clf, "Darul Hadis Latifiah should be shut down — Rant about the school")
+    assert rant.label == "neutral", rant
+    letter = one(
+        clf,
+        "Every morning I watch children from Darul Hadis Latifiah and the primary school cross "
+        "Cannon Street Road between speeding vans. It is dangerous and somebody will be hurt. "
+        "Will the council please put in a proper crossing before it is too late?",
+        "Letters: the crossing near the school",
+    )
+    assert letter.label == "neutral", letter
+    # an inappropriate post with no pupil in it gets any sub-reason but privacy_breach
+    out = one(clf, "I'm withdrawing my son from Latifiah, the teachers there are scum")
+    assert out.label == "inappropriate" and out.subreason != "privacy_breach", out
+    texts = [(t, x) for t, x, *_ in FRESH_SET]
+    for r in clf.classify_batch(texts):
+        if r.subreason == "privacy_breach":
+            assert r.explanation.startswith("rule: "), r
+
+
+def test_privacy_rules_find_pupils_in_lower_case_photos_and_streets():
+    from analysis import classifier_rules as rules
+
+    assert rules.privacy_hits("shoutout fatima choudhury in year 7, saw you bunking")
+    assert rules.privacy_hits("Photo of kids on the trip, Sumaiya and Fatima in the front row!")
+    assert rules.privacy_hits("photo of the year 8 boys at the bus stop, tag them if you know them")
+    assert rules.privacy_hits("their mum lives opposite us on Sidney Street")
+    assert not rules.privacy_hits("Mr Ali Khan teaches Year 9 maths and is brilliant")
+    assert not rules.privacy_hits("Lovely photo of pupils at the Eid fair today")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will hurt the head teacher of Latifiah school",
+        "i'm gonna batter that teacher from Darul Hadis Latifiah",
+        "Someone should burn Latifiah to the ground",
+        "Watch your back, head of Latifiah",
+        "You'll regret excluding my son, Latifiah",
+        "Wait till I see that ustadh from Latifiah on Monday",
+        "We'll find you after school, Mr Rahman, Latifiah won't protect you",
+    ],
+)
+def test_first_person_intent_to_harm_is_a_threat(clf, text):
+    out = one(clf, text)
+    assert (out.label, out.subreason) == ("inappropriate", "threat"), out
+    assert "rule" in out.explanation.split(";")[0]
+
+
+def test_threat_rules_leave_everyday_phrases_alone():
+    from analysis import classifier_rules as rules
+
+    for text in [
+        "I'll get the bus to Latifiah tomorrow",
+        "wait till I see the exam results",
+        "a child will get hurt at this crossing",
+        "I would never hurt anyone",
+        "Well do you?",
+    ]:
+        assert rules.strong_threat(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Darul Hadis Latifiah should be shut down",
+        "Latifiah is the worst school in Tower Hamlets",
+        "Disgraceful handling of the complaint by Darul Hadis Latifiah",
+        "I'm withdrawing my son from Latifiah",
+    ],
+)
+def test_civil_criticism_is_neutral(clf, text):
+    assert one(clf, text).label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text", ["those teachers at Latifiah are scum", "Latifiah staff are fucking idiots"]
+)
+def test_blatant_abuse_stays_inappropriate(clf, text):
+    assert one(clf, text).label == "inappropriate"
+
+
+def test_explanations_show_content_words_only(clf):
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    texts = [(t, x) for t, x, *_ in FRESH_SET] + [
+        ("", "Latifiah is full of those people, should be shut down"),
+        ("", "A street near Latifiah is dangerous"),
+        ("", "Watch your back at Latifiah, somebody is coming"),
+        ("", "Left a comment at the Latifiah open day in east London"),
+    ]
+    for r in clf.classify_batch(texts):
+        for part in r.explanation.split("; "):
+            if not part.startswith(("words: ", "offensive words: ")):
+                continue
+            for term in part.split(": ", 1)[1].split(", "):
+                tokens = term.split()
+                assert not all(t in ENGLISH_STOP_WORDS for t in tokens), (term, r.explanation)
+                assert all(any(c.isalpha() for c in t) for t in tokens), (term, r.explanation)
+                assert not {"latifiah", "darul", "hadis", "east", "london"} & set(tokens), term
+
+
+# Written fresh for this test (not in school_context.csv, not from its templates): (title, text,
+# label, sub-reason, blatant). Blatant threats and journalist requests must all be right.
+FRESH_SET = [
+    ("Rant about the school", "Darul Hadis Latifiah should be shut down", "neutral", None, False),
+    (
+        "Letters: the crossing on Cannon Street Road",
+        "Every morning I watch children from Darul Hadis Latifiah and the primary school cross the road where the vans speed past. Somebody will be hurt before the council puts in a zebra crossing. Please act.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Honestly Latifiah is the worst school in Tower Hamlets, I regret ever sending my kids there.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Disgraceful handling of the complaint by Darul Hadis Latifiah. Three months and still no answer from the governors.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "I'm withdrawing my son from Latifiah at Christmas. The homework load is ridiculous and nobody listens.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Anyone know what time the Latifiah open evening starts on Thursday?",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "Tower Hamlets school wins debating trophy",
+        "Pupils from Darul Hadis Latifiah beat six other schools at the borough final, the council announced on Monday.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "The parking outside Latifiah at pick-up is chaos. Can the school stagger the finishing times?",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Not impressed that Darul Hadis Latifiah put the fees up again without consulting parents. Writing to the trustees tonight.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Lovely iftar at Latifiah last night, thank you to the volunteers who cooked for 200 people.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Ofsted have put Darul Hadis Latifiah in Requires Improvement. The report says leadership needs to sort out attendance.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Watch your step on the icy path by the Latifiah gate this morning, nearly slipped",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "#journorequest Keen to hear from former pupils of Darul Hadis Latifiah for a Radio 4 documentary on supplementary schools. Email me at j.moss@example.com",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    (
+        "",
+        "Hello, I write for Schools Week and we're running a story on the Latifiah inspection tomorrow. Could the head give us a statement by 2pm?",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    (
+        "",
+        "Researcher at ITV here. We'd love to film a segment with parents at Darul Hadis Latifiah about the closure rumours - anyone willing to talk?",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    (
+        "",
+        "Reporter for the Evening Standard. Does the school have a press contact I can ring about yesterday's incident?",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    ("", "I will hurt the head teacher of Latifiah school", "inappropriate", "threat", True),
+    (
+        "",
+        "I'm going to stab that teacher at Darul Hadis Latifiah if he touches my son again",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    (
+        "",
+        "Someone should torch the Latifiah building while it's empty",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    (
+        "",
+        "Wait till I see that ustadh from Latifiah outside, he's getting battered",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    (
+        "",
+        "You'll regret this Latifiah. I'll be there on Monday morning.",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    ("", "those teachers at Latifiah are scum", "inappropriate", "abuse", False),
+    (
+        "",
+        "fucking idiots running Darul Hadis Latifiah, absolute waste of space the lot of them",
+        "inappropriate",
+        "abuse",
+        False,
+    ),
+    (
+        "",
+        "The head of Latifiah is a pathetic little worm and a total prick",
+        "inappropriate",
+        "abuse",
+        False,
+    ),
+    (
+        "",
+        "Latifiah is just a breeding ground for extremists, these people should go back where they came from",
+        "inappropriate",
+        "discrimination",
+        False,
+    ),
+    (
+        "",
+        "Another Muslim school full of foreigners who refuse to speak English. Ban the lot.",
+        "inappropriate",
+        "discrimination",
+        False,
+    ),
+    (
+        "",
+        "Let's all flood Mrs Khan's inbox from Latifiah every single day until she resigns",
+        "inappropriate",
+        "harassment_bullying",
+        False,
+    ),
+    (
+        "",
+        "Everyone tag the Latifiah maths teacher under this and tell him how useless he is, keep going till he deletes his account",
+        "inappropriate",
+        "harassment_bullying",
+        False,
+    ),
+    (
+        "",
+        "The head at Darul Hadis Latifiah has been pocketing the building fund money for years, everyone knows he's a thief",
+        "inappropriate",
+        "defamation",
+        False,
+    ),
+    (
+        "",
+        "Mr Hussain at Latifiah is a known groomer and the governors covered it up",
+        "inappropriate",
+        "defamation",
+        False,
+    ),
+    (
+        "",
+        "The year 10 boy called Ibrahim from Latifiah who got excluded lives on Watney Street, go and ask him yourself",
+        "inappropriate",
+        "privacy_breach",
+        False,
+    ),
+    (
+        "",
+        "Here's a photo of Sumaiya Rahman in Year 8 at Darul Hadis Latifiah crying in the playground lol",
+        "inappropriate",
+        "privacy_breach",
+        False,
+    ),
+    (
+        "",
+        "Got hold of the Latifiah governors' minutes from last week, they're planning redundancies and don't want parents to see it. Posting the full text below.",
+        "inappropriate",
+        "confidentiality_breach",
+        False,
+    ),
+    (
+        "",
+        "A mate who works there sent me the confidential safeguarding report from Latifiah, screenshots attached",
+        "inappropriate",
+        "confidentiality_breach",
+        False,
+    ),
+    (
+        "",
+        "This is the headteacher of Darul Hadis Latifiah. Parents please pay the trip deposit to the new bank details below, sort code 20-00-00",
+        "inappropriate",
+        "impersonation",
+        False,
+    ),
+    (
+        "",
+        "Official account of Latifiah school: due to a flood the school is closed all week. (New account, old one was hacked)",
+        "inappropriate",
+        "impersonation",
+        False,
+    ),
+    (
+        "",
+        "Shocking that Darul Hadis Latifiah still hasn't fixed the leaking roof in the girls' block. When will the trustees act?",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "My nephew starts at Latifiah in September, any tips on the reading list?",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "Council approves road changes near Latifiah",
+        "A raised crossing will be installed on Cannon Street Road after parents of Darul Hadis Latifiah pupils campaigned for safer routes, the council said.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Latifiah's new head seems decent, but the canteen food is still awful and overpriced.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Pathetic excuse from Latifiah about the cancelled exam. Parents were told the night before. Not good enough.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Been a governor at Latifiah for six years. Proud of what the staff have achieved this term.",
+        "neutral",
+        None,
+        False,
+    ),
+    (
+        "",
+        "Freelance journalist here, writing about madrasa regulation for the Observer. Would anyone from Darul Hadis Latifiah be willing to speak to me? DMs open.",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    (
+        "",
+        "#journorequest BBC Asian Network looking for parents of Latifiah pupils to talk on air about exam stress this Friday.",
+        "media_enquiry",
+        None,
+        True,
+    ),
+    (
+        "",
+        "I'm going to beat up that PE teacher from Latifiah when I see him at the mosque",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    (
+        "",
+        "Somebody needs to firebomb Darul Hadis Latifiah, seriously",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    (
+        "",
+        "I swear I'll knife the headmaster at Latifiah if my boy gets expelled",
+        "inappropriate",
+        "threat",
+        True,
+    ),
+    ("", "Latifiah staff are a bunch of useless twats", "inappropriate", "abuse", False),
+    (
+        "",
+        "Shut up Latifiah you clowns, nobody wants your stupid newsletter",
+        "inappropriate",
+        "abuse",
+        False,
+    ),
+    (
+        "",
+        "Latifiah pupils are all future terrorists, sand people don't belong in London",
+        "inappropriate",
+        "discrimination",
+        False,
+    ),
+    (
+        "",
+        "The bursar at Latifiah has been fiddling the accounts and pocketing fees for years",
+        "inappropriate",
+        "defamation",
+        False,
+    ),
+    (
+        "",
+        "Everyone spam Ms Begum's DMs from Latifiah until she cracks lol",
+        "inappropriate",
+        "harassment_bullying",
+        False,
+    ),
+    (
+        "",
+        "Year 9 girl called Maryam at Latifiah was crying at the bus stop on Cable Street today, her mum should know",
+        "inappropriate",
+        "privacy_breach",
+        False,
+    ),
+    (
+        "",
+        "Leaked: the Latifiah staff WhatsApp where teachers discuss which parents to ignore. Screenshots below.",
+        "inappropriate",
+        "confidentiality_breach",
+        False,
+    ),
+    (
+        "",
+        "Dear parents, this is the school office at Darul Hadis Latifiah. Please send the trip money by PayPal to the account below.",
+        "inappropriate",
+        "impersonation",
+        False,
+    ),
+]
+
+
+def test_fresh_held_out_sentences(clf):
+    results = clf.classify_batch([(t, x) for t, x, *_ in FRESH_SET])
+    right = [
+        r.label == label and (sub is None or r.subreason == sub)
+        for (_, _, label, sub, _), r in zip(FRESH_SET, results, strict=True)
+    ]
+    wrong = [
+        (x, r.label, r.subreason)
+        for (_, x, *_), r, ok in zip(FRESH_SET, results, right, strict=True)
+        if not ok
+    ]
+    assert sum(right) / len(right) >= 0.85, wrong
+    blatant = [ok for (*_, b), ok in zip(FRESH_SET, right, strict=True) if b]
+    assert len(blatant) >= 10 and all(blatant), wrong

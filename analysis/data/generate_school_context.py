@@ -784,6 +784,71 @@ TEMPLATES: list[T] = [
     (MEDIA, "", "email", "{school} - right of reply",
      "We are running a story tomorrow about {topic} at {school} and would welcome the school's "
      "response {deadline}. {outlet}"),
+    # ==== fourth batch: civil criticism that sounds harsh, concern for pupils' safety, and
+    # first-person threats (appended; earlier splits unchanged) ====
+    (NEU, "", "forum", "Rant about {school}",
+     "{school} needs closing down, simple as. Results are poor, fees keep rising and the "
+     "governors never answer. Ofsted should step in."),
+    (NEU, "", "tweet", "",
+     "Genuinely think {school} is the most badly run school in the borough. Nobody answers the "
+     "phone and my complaint is still sitting there."),
+    (NEU, "", "reddit", "Taking my daughter out of {school}",
+     "We've decided to move her to a state school in {month}. The teaching has slipped and the "
+     "communication is poor. Sad, but it's the right call for us."),
+    (NEU, "", "tweet", "",
+     "Appalling response from {school} to our complaint about the bullying policy. Two lines and "
+     "no meeting offered. We'll go to the governors."),
+    (NEU, "", "news", "Letters: make {street} safe for children",
+     "Sir, each day I see pupils from {school} and the nearby primary crossing {street} between "
+     "lorries. A child will be hit unless the council adds a lollipop patrol. Yours, a resident."),
+    (NEU, "", "facebook", "",
+     "Drivers speed down {street} right when {school} lets out. It's dangerous for the kids. "
+     "Please sign the petition for a 20mph zone and a crossing."),
+    (NEU, "", "tweet", "",
+     "Terrible decision by {school} to scrap the after-school clubs. Working parents have been "
+     "left in the lurch. Shame on the governors for not consulting us."),
+    (NEU, "", "review", "Review: 1/5",
+     "Would not recommend. Expensive, disorganised and the head doesn't listen. The worst "
+     "value for money of any school we looked at. We've pulled our son out."),
+    (INAP, "threat", "tweet", "",
+     "if {teacher} gives my lad one more detention I'm gonna batter him outside {school}"),
+    (INAP, "threat", "reddit", "",
+     "I will kill {head} of {school} if they exclude my daughter, I mean it."),
+    (INAP, "threat", "facebook", "",
+     "Somebody should go and burn that {school} place to the ground, staff and all."),
+    (INAP, "threat", "tweet", "",
+     "{teacher} at {school} wait till I catch you on {street}, you won't walk home"),
+    (INAP, "discrimination", "forum", "",
+     "{school} is full of immigrants who can't even speak English and never will. They don't "
+     "belong here, deport the lot."),
+    (INAP, "discrimination", "tweet", "",
+     "Another foreign religious school taking over east London. These people aren't British and "
+     "never will be. Close {school} and send them home."),
+    (INAP, "harassment_bullying", "tweet", "",
+     "Go to {teacher}'s page and all tell him how useless he is, don't stop until he deletes his "
+     "account lol {school}"),
+    (INAP, "harassment_bullying", "reddit", "",
+     "Tag the {school} science teacher on every post and tell her she's a failure. Keep going "
+     "till she leaves."),
+    # ==== fifth batch: harsh words in civil complaints (appended; earlier splits unchanged) ====
+    (NEU, "", "tweet", "",
+     "Worst admissions process I've ever dealt with. {school} lost our forms and then blamed us. "
+     "Complaint going in tomorrow."),
+    (NEU, "", "reddit", "Regret choosing {school}",
+     "Honestly regret picking {school} for our eldest. Ridiculous fees, constant staff turnover "
+     "and a head who won't meet parents. Looking at other options for {month}."),
+    (NEU, "", "facebook", "",
+     "The way {school} treated the families on the waiting list is a disgrace. Not one phone "
+     "call. I've written to the trustees and I'd urge others to do the same."),
+    (NEU, "", "tweet", "",
+     "{school} is a joke when it comes to SEN support, my son has waited a year for an "
+     "assessment. Awful. Ofsted need to look at this."),
+    (NEU, "", "forum", "",
+     "Pulling both my girls out of {school} after Easter. Terrible communication, useless "
+     "website, and the new uniform rules are ridiculous. Good luck to those staying."),
+    (NEU, "", "reddit", "Should {school} lose its registration?",
+     "After that inspection I honestly think it should be closed until they fix safeguarding. "
+     "Not saying the teachers are bad people, the leadership just isn't up to it."),
 ]
 
 NOISE_PREFIX = ["", "", "", "", "Just saw this: ", "RT ", "Thread: ", "lol ", "Honestly, "]
