@@ -7,7 +7,8 @@ command that acknowledges the case. They never carry secrets (webhook URLs, SMTP
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,33 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
+def _to_people(
+    settings: Settings,
+    people: Iterable[str],
+    dedupe_key: Callable[[str, str], str],
+    message: Outgoing,
+) -> tuple[list[Outgoing], list[str]]:
+    """``message`` once per person and channel they can be reached on, each with its own dedupe
+    key. Returns (messages, people with no channel)."""
+    out: list[Outgoing] = []
+    unreachable: list[str] = []
+    for person in people:
+        reach = channels_for(settings, person)
+        if not reach:
+            unreachable.append(person)
+        for channel, recipient in reach:
+            out.append(
+                replace(
+                    message,
+                    dedupe_key=dedupe_key(person, channel),
+                    channel=channel,
+                    person=person,
+                    recipient=recipient,
+                )
+            )
+    return out, unreachable
+
+
 def case_messages(
     settings: Settings,
     case: dict[str, Any],
@@ -132,27 +160,22 @@ def case_messages(
         250,
     )
     body = render("alert.txt.j2", payload)
-    out: list[Outgoing] = []
-    unreachable: list[str] = []
-    for person in dict.fromkeys(people):
-        reach = channels_for(settings, person)
-        if not reach:
-            unreachable.append(person)
-        for channel, recipient in reach:
-            out.append(
-                Outgoing(
-                    dedupe_key=f"{kind}:{payload['case_id']}:{person}:{channel}{dedupe_suffix}",
-                    kind=kind,
-                    channel=channel,
-                    person=person,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                    payload=payload,
-                    case_id=payload["case_id"],
-                )
-            )
-    return out, unreachable
+    return _to_people(
+        settings,
+        dict.fromkeys(people),
+        lambda person, channel: f"{kind}:{payload['case_id']}:{person}:{channel}{dedupe_suffix}",
+        Outgoing(
+            dedupe_key="",
+            kind=kind,
+            channel="",
+            person="",
+            recipient="",
+            subject=subject,
+            body=body,
+            payload=payload,
+            case_id=payload["case_id"],
+        ),
+    )
 
 
 def digest_messages(
@@ -182,25 +205,19 @@ def digest_messages(
     }
     subject = one_line(f"{settings.school.name}: {len(cases)} mention(s), digest {day}", 250)
     body = render("digest.txt.j2", payload)
-    out: list[Outgoing] = []
-    unreachable: list[str] = []
-    people = settings.routing.roles[settings.routing.digest_role].people
-    for person in people:
-        reach = channels_for(settings, person)
-        if not reach:
-            unreachable.append(person)
-        for channel, recipient in reach:
-            out.append(
-                Outgoing(
-                    dedupe_key=f"digest:{digest_id}:{person}:{channel}",
-                    kind="digest",
-                    channel=channel,
-                    person=person,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                    payload=payload,
-                    digest_id=digest_id,
-                )
-            )
-    return out, unreachable
+    return _to_people(
+        settings,
+        settings.routing.roles[settings.routing.digest_role].people,
+        lambda person, channel: f"digest:{digest_id}:{person}:{channel}",
+        Outgoing(
+            dedupe_key="",
+            kind="digest",
+            channel="",
+            person="",
+            recipient="",
+            subject=subject,
+            body=body,
+            payload=payload,
+            digest_id=digest_id,
+        ),
+    )
