@@ -292,9 +292,9 @@ class EvalReport:
         lines.append(f"{'macro-F1':<{width}}{self.macro_f1:>30.3f}{self.support:>10d}")
         lines.append("")
         lines.append("confusion (rows = true, columns = predicted)")
-        lines.append(f"{'':<{width}}" + "".join(f"{lab[:12]:>14}" for lab in self.labels))
+        lines.append(f"{'':<{width}}" + "".join(f"{lab:>{width}}" for lab in self.labels))
         for lab, row in zip(self.labels, self.confusion, strict=True):
-            lines.append(f"{lab:<{width}}" + "".join(f"{v:>14d}" for v in row))
+            lines.append(f"{lab:<{width}}" + "".join(f"{v:>{width}d}" for v in row))
         return "\n".join(lines)
 
 
@@ -340,11 +340,13 @@ def evaluate_file(
     label_column: str = "label",
     title_column: str | None = None,
     classifier: Classifier | None = None,
+    split: str | None = None,
 ) -> EvalReport:
     """Classify every row of a labelled CSV / TSV and compare with its labels.
 
     An OLID file (tab separated with ``tweet`` and ``subtask_a`` columns) is compared on the binary
-    mapping OFF ~ inappropriate, NOT ~ neutral or media_enquiry.
+    mapping OFF ~ inappropriate, NOT ~ neutral or media_enquiry. ``split`` keeps only the rows
+    whose ``split`` column has that value (``test``: the school-context held-out groups).
     """
     path = Path(path)
     if not path.is_file():
@@ -356,6 +358,12 @@ def evaluate_file(
         quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
         rows = list(csv.DictReader(fh, delimiter=delimiter, quoting=quoting))
     columns = set(rows[0]) if rows else set()
+    if split is not None:
+        if "split" not in columns:
+            raise ClassifierError(f"{path}: --split needs a 'split' column")
+        rows = [r for r in rows if r["split"] == split]
+        if not rows:
+            raise ClassifierError(f"{path}: no rows with split={split!r}")
     olid = {"tweet", "subtask_a"} <= columns
     if olid:
         text_column, label_column = "tweet", "subtask_a"

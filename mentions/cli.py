@@ -422,12 +422,15 @@ def evaluate(
     text_column: str = typer.Option("text", help="Column holding the post text."),
     label_column: str = typer.Option("label", help="Column holding the true label."),
     title_column: str = typer.Option(None, help="Optional column holding a title."),
+    split: str = typer.Option(
+        None, help="Only rows whose 'split' column is this, e.g. test (the held-out groups)."
+    ),
 ) -> None:
     """Per-class precision, recall, F1 and a confusion matrix of the model on FILE."""
     from analysis.training import evaluate_file
 
     try:
-        report = evaluate_file(file, text_column, label_column, title_column)
+        report = evaluate_file(file, text_column, label_column, title_column, split=split)
     except MentionsError as exc:
         _fail(exc)
     console.print(report.format(), highlight=False)

@@ -861,3 +861,18 @@ def test_fresh_held_out_sentences(clf):
     assert sum(right) / len(right) >= 0.85, wrong
     blatant = [ok for (*_, b), ok in zip(FRESH_SET, right, strict=True) if b]
     assert len(blatant) >= 10 and all(blatant), wrong
+
+
+def test_evaluate_split_keeps_only_the_held_out_rows(tmp_path):
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "split,text,label\n"
+        "test,#journorequest anyone at Darul Hadis Latifiah free for comment today?,media_enquiry\n"
+        "train,Darul Hadis Latifiah open day is on Saturday,neutral\n"
+        "train,Darul Hadis Latifiah open evening next week,neutral\n",
+        encoding="utf-8",
+    )
+    report = evaluate_file(path, split="test")
+    assert report.support == 1
+    with pytest.raises(ClassifierError, match="no rows"):
+        evaluate_file(path, split="validation")
