@@ -7,6 +7,7 @@ command that acknowledges the case. They never carry secrets (webhook URLs, SMTP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -35,6 +36,47 @@ _env = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+
+
+_ACRONYMS = {"slt": "SLT", "dsl": "DSL", "ddsl": "DDSL", "it": "IT", "sen": "SEN", "senco": "SENCo"}
+
+
+def role_text(role: str | None) -> str:
+    """``slt_on_duty`` -> ``SLT on duty``, ``head_teacher`` -> ``Head teacher`` (display only)."""
+    words = [w for w in (role or "").replace("-", "_").split("_") if w]
+    out = [_ACRONYMS.get(w.lower(), w.lower()) for w in words]
+    if out and out[0] not in _ACRONYMS.values():
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def reason_text(subreason: str | None) -> str:
+    """``privacy_breach`` -> ``Privacy breach`` (display only)."""
+    text = (subreason or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def source_text(name: str | None) -> str:
+    """A source id as people read it: ``rss:Community board`` -> ``Community board (news
+    feed)``, ``reddit:search:r/london`` -> ``Reddit search: r/london``. Unknown kinds unchanged."""
+    name = name or ""
+    kind, sep, rest = name.partition(":")
+    if not sep or not rest:
+        return name
+    rest = re.sub(r":(?=\S)", ": ", rest)
+    if kind == "rss":
+        return f"{rest} (news feed)"
+    if kind == "web":
+        return f"{rest} (web page)"
+    if kind == "reddit":
+        mode, sep, where = rest.partition(": ")
+        if not sep:
+            return f"Reddit: {rest}"
+        return f"Reddit {mode}: " + ("all of Reddit" if where == "all" else where)
+    return name
+
+
+_env.filters.update(role_text=role_text, reason_text=reason_text, source_text=source_text)
 
 
 def safe_link(url: str | None) -> str:

@@ -42,7 +42,7 @@ from markupsafe import Markup
 
 from mentions.errors import MentionsError
 from mentions.settings import Settings, load_protected_names
-from notify.messages import safe_link
+from notify.messages import reason_text, role_text, safe_link, source_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LABELS = ("inappropriate", "media_enquiry", "neutral")
@@ -695,7 +695,8 @@ def _day_chart(counts: MentionCounts, week: Week) -> dict[str, Any]:
 
 def _label_chart(rows: Sequence[LabelRow]) -> dict[str, Any]:
     """Horizontal bars, this week, with a tick at last week's value."""
-    width, row_h, left, right = 560, 26, 130, 60
+    # ``right`` leaves room for "15 (week before: 0)" after the longest bar.
+    width, row_h, left, right = 560, 26, 130, 150
     peak = max([r.count for r in rows] + [r.previous for r in rows] + [1])
     scale = (width - left - right) / peak
     bars = []
@@ -863,6 +864,7 @@ def render_report(report: WeeklyReport, protected_names: Iterable[str] = ()) -> 
     env = _environment(Redactor(protected_names))
     env.filters["percent"] = _percent
     env.filters["hours"] = _hours
+    env.filters.update(role_text=role_text, reason_text=reason_text, source_text=source_text)
     return env.get_template("weekly.html.j2").render(
         r=report,
         label_text=LABEL_TEXT,
