@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from analysis.classify import Classification, load_classifier
 from analysis.matching import Match, Matcher
 from mentions.errors import MentionsError
 from mentions.models import Post, SourceResult, utcnow
-from mentions.respond import respond
+from mentions.respond import respond, transaction
 from mentions.settings import Settings, load_protected_names
 from warehouse import Warehouse
 from warehouse.purge import purge_database
@@ -77,8 +79,15 @@ def run_status(results: Sequence[SourceResult]) -> str:
 def store(
     settings: Settings, run_id: str, results: Sequence[SourceResult], analysed: Analysed
 ) -> dict[str, Any]:
-    """Write everything in one short session and return the run summary."""
-    with Warehouse.open(settings.database.path, settings.database.lock_timeout_seconds) as wh:
+    """Write everything in one short session and one transaction, and return the run summary.
+
+    One transaction: a run killed after the posts but before their labels would otherwise leave
+    posts that are never classified (the next run sees them as stored) and so never get a case.
+    """
+    with (
+        Warehouse.open(settings.database.path, settings.database.lock_timeout_seconds) as wh,
+        transaction(wh.con),
+    ):
         new_ids = wh.save_posts(run_id, analysed.posts, [m.terms for m in analysed.matches])
         fresh = [
             (p, c)
@@ -132,7 +141,7 @@ def respond_and_record(
     """
     try:
         response = respond(settings, run_id, posts=posts)
-    except MentionsError as exc:
+    except (MentionsError, duckdb.Error) as exc:  # a DuckDB error too: the purge must still run
         log.error("run %s: responding failed: %s", run_id, exc)
         response = {"error": str(exc)}
     summary = {**summary, "respond": response}
@@ -144,7 +153,7 @@ def purge_and_record(settings: Settings, run_id: str, summary: dict[str, Any]) -
     """Apply the retention periods; a failure is recorded in the summary, not raised."""
     try:
         purged = purge_database(settings)
-    except MentionsError as exc:
+    except (MentionsError, duckdb.Error) as exc:
         log.error("run %s: purge failed: %s", run_id, exc)
         purged = {"error": str(exc)}
     summary = {**summary, "purge": purged}

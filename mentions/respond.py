@@ -112,7 +112,9 @@ def open_cases(
                 "case_opened",
                 case["case_id"],
                 {
-                    "post_key": case["post_key"],
+                    # The post id (a content hash), never the key: the key is a URL, which can
+                    # name a pupil, and the audit log is never purged (it is hash-chained).
+                    "post_id": case["post_id"],
                     "label": case["label"],
                     "subreason": case["subreason"],
                     "role": case["role"],

@@ -11,7 +11,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from mentions.settings import Settings
 from notify import Claimed, Result
@@ -28,7 +28,8 @@ def build_email(settings: Settings, msg: Claimed) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     # The outbox id as Message-ID: if a crash makes the outbox send a message again, mail
     # clients and servers see the same message.
-    email["Message-ID"] = make_msgid(idstring=msg.message_id, domain="school-mentions.local")
+    # (Not make_msgid: it adds the time, pid and a random number, so every send would differ.)
+    email["Message-ID"] = f"<{msg.message_id}@school-mentions.local>"
     email["X-Mentions-Kind"] = msg.kind
     if msg.case_id is not None:
         email["X-Mentions-Case"] = str(msg.case_id)
@@ -57,6 +58,10 @@ def _connect(settings: Settings) -> smtplib.SMTP:
 
 def _describe(exc: BaseException) -> str:
     # The exception text names the server and its reply, never our credentials.
+    if isinstance(exc, UnicodeError):
+        # smtplib sends AUTH as ASCII; its error quotes the character it could not encode and its
+        # position, which would put part of the password in the outbox, audit log and summary.
+        return f"smtp: {type(exc).__name__}: a non-ASCII character in the login or message"
     return f"smtp: {type(exc).__name__}: {exc}"[:500]
 
 
@@ -65,14 +70,21 @@ def send_emails(settings: Settings, messages: Sequence[Claimed]) -> list[Result]
         return []
     try:
         smtp = _connect(settings)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Exception as exc:  # noqa: BLE001 - e.g. UnicodeEncodeError from a non-ASCII password
         error = _describe(exc)
         return [Result(m.message_id, False, error) for m in messages]
     results: list[Result] = []
     try:
         for msg in messages:
             try:
-                smtp.send_message(build_email(settings, msg))
+                email = build_email(settings, msg)
+            except Exception as exc:  # noqa: BLE001
+                # A message that cannot be built fails alone: raising would fail the whole pass,
+                # and the emails already sent in it would be recorded as failed and sent again.
+                results.append(Result(msg.message_id, False, _describe(exc)))
+                continue
+            try:
+                smtp.send_message(email)
                 results.append(Result(msg.message_id, True))
             except smtplib.SMTPServerDisconnected as exc:
                 results.append(Result(msg.message_id, False, _describe(exc)))

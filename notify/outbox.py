@@ -144,7 +144,10 @@ def record(
     results: Sequence[Result],
     now: datetime,
 ) -> dict[str, int]:
-    """Write the outcome of a delivery pass and audit it. Returns sent / failed / gave_up."""
+    """Write the outcome of a delivery pass and audit it. Returns sent / failed / gave_up.
+
+    Only rows still ``sending`` are updated: a pass that outlived its lease must not turn a row
+    that another pass has since sent back into ``pending`` (it would be sent once more)."""
     by_id = {c.message_id: c for c in claimed}
     max_attempts = settings.routing.outbox.max_attempts
     ids, statuses, attempts, next_at, errors, sent_at = [], [], [], [], [], []
@@ -200,7 +203,8 @@ def record(
             UPDATE outbox SET status = s.status, attempts = s.attempts,
                    next_attempt = s.next_attempt, last_error = s.last_error,
                    sent_at = s.sent_at, claimed_at = NULL
-            FROM staged_results s WHERE outbox.message_id = s.message_id
+            FROM staged_results s
+            WHERE outbox.message_id = s.message_id AND outbox.status = 'sending'
             """
         )
     finally:

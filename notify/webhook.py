@@ -117,10 +117,13 @@ def send_webhooks(settings: Settings, messages: Sequence[Claimed]) -> list[Resul
                 where = f"${person.webhook_env}" if person and person.webhook_env else "webhook"
                 results.append(Result(msg.message_id, False, f"{msg.channel}: {where} is not set"))
                 continue
-            body = slack_payload(msg) if msg.channel == "slack" else teams_payload(msg)
             try:
+                body = slack_payload(msg) if msg.channel == "slack" else teams_payload(msg)
                 response = client.post(url, json=body)
-            except httpx.HTTPError as exc:
+            except Exception as exc:  # noqa: BLE001
+                # Not only httpx.HTTPError: a URL with a stray newline from the environment raises
+                # httpx.InvalidURL. Escaping here would fail the whole pass, so the hooks already
+                # posted in it would be recorded as failed and posted again.
                 error = _scrub(f"{msg.channel}: {type(exc).__name__}: {exc}", url)
                 results.append(Result(msg.message_id, False, error[:500]))
                 continue

@@ -321,3 +321,112 @@ def test_demo_run_leaves_owned_cases_and_alerts(tmp_path: Path) -> None:
     assert all(assignee and due for _, assignee, due in urgent)
     assert any(line.startswith("mail to slt@demo.invalid") for line in report)
     assert any(line.startswith("webhook /teams/comms") for line in report)
+
+
+def test_one_bad_webhook_url_fails_alone(tmp_path: Path, sinks, monkeypatch) -> None:
+    """A webhook env var with a stray newline (httpx.InvalidURL, not an HTTPError) fails only its
+    own message: the other hooks in the pass are recorded sent, never posted again."""
+    mail, hooks = sinks
+    monkeypatch.setenv("MENTIONS_TEST_WEBHOOK_SLT", f"{hooks.base_url}/{SECRET_PATH}\n")
+    settings = make_settings(tmp_path, mail.port, hooks.base_url)
+    seed(settings, ITEMS[:2])
+    out = respond(settings, "run-1", now=MON)
+    assert out["alerts_failed"] == 1 and out["alerts_sent"] == 5
+    hooked = rows(settings, "SELECT channel, status FROM outbox WHERE channel <> 'email'")
+    assert sorted(hooked) == [("slack", "pending"), ("teams", "sent")]
+    assert SECRET_PATH not in str(out)
+    respond(settings, "run-2", now=MON + timedelta(hours=1))
+    assert [p["path"] for p in hooks.posts()] == ["/teams"]
+
+
+def test_one_unbuildable_email_fails_alone(tmp_path: Path, sinks, monkeypatch) -> None:
+    """An email that cannot be built fails alone; emails already sent in the pass stay sent."""
+    import notify.email as ne
+
+    mail, hooks = sinks
+    real = ne.render
+
+    def render(template, payload):
+        if payload.get("kind") != "digest" and "Journalist" in str(payload.get("title")):
+            raise KeyError("broken template value")
+        return real(template, payload)
+
+    monkeypatch.setattr(ne, "render", render)
+    settings = make_settings(tmp_path, mail.port, hooks.base_url)
+    seed(settings, ITEMS[:2])
+    out = respond(settings, "run-1", now=MON)
+    assert out["alerts_failed"] == 2 and out["alerts_sent"] == 4  # head + comms emails fail
+    respond(settings, "run-2", now=MON + timedelta(hours=1))
+    assert sorted(m["To"] for m in mail.messages()) == ["dsl@school.test", "slt@school.test"]
+
+
+def test_a_late_failed_pass_does_not_unsend_a_sent_message(tmp_path: Path, sinks) -> None:
+    """Pass A outlives its lease, pass B re-claims and sends; A's late failure must not make the
+    sent row pending again (which would send it a third time)."""
+    from notify import Result
+
+    mail, hooks = sinks
+    settings = make_settings(tmp_path, mail.port, hooks.base_url, sending_lease_seconds=60)
+    seed(settings, ITEMS[:1])
+    with Warehouse.open(settings.database.path) as wh:
+        from mentions.respond import open_cases
+
+        open_cases(wh.con, settings, "run-1", MON)
+        slow = ob.claim(wh.con, settings, MON)  # pass A: stuck on a slow server
+    assert send_outbox(settings, now=MON + timedelta(seconds=61))["alerts_sent"] == 3  # pass B
+    failed = [Result(m.message_id, False, "smtp: timed out") for m in slow]
+    with Warehouse.open(settings.database.path) as wh:
+        ob.record(wh.con, settings, slow, failed, MON + timedelta(seconds=90))
+    assert rows(settings, "SELECT DISTINCT status FROM outbox") == [("sent",)]
+    assert send_outbox(settings, now=MON + timedelta(days=1))["alerts_sent"] == 0
+
+
+def test_a_resent_email_keeps_its_message_id(tmp_path: Path, monkeypatch) -> None:
+    """At-least-once delivery relies on a resend carrying the same Message-ID."""
+    import notify.email as ne
+    from notify.email import build_email
+
+    monkeypatch.setattr(ne, "render", lambda template, payload: "<p>html</p>")
+
+    settings = make_settings(tmp_path, 25, "http://127.0.0.1:9")
+    msg = Claimed("3f2a9c", "alert", "email", "head", "head@school.test", "Subject", "body",
+                  {"title": "t"}, 0)  # fmt: skip
+    first, again = build_email(settings, msg), build_email(settings, msg)
+    assert first["Message-ID"] == again["Message-ID"] == "<3f2a9c@school-mentions.local>"
+
+
+def test_a_non_ascii_smtp_password_never_reaches_the_outbox(tmp_path: Path, monkeypatch) -> None:
+    """smtplib cannot send a non-ASCII password and its error quotes the character: that text
+    must not land in the outbox, the audit log or the run summary."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    class Accept:
+        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(
+        Accept(),
+        hostname="127.0.0.1",
+        port=port,
+        auth_require_tls=False,
+        authenticator=lambda *args: AuthResult(success=True),
+    )
+    monkeypatch.setenv("MENTIONS_SMTP_USERNAME", "alerts")
+    monkeypatch.setenv("MENTIONS_SMTP_PASSWORD", "pässwörd-Zq")
+    controller.start()
+    try:
+        settings = make_settings(tmp_path, port, "http://127.0.0.1:9")
+        assert settings.secrets.smtp_password is not None
+        seed(settings, ITEMS[2:])
+        out = respond(settings, "run-1", now=MON)
+    finally:
+        controller.stop()
+    assert out["alerts_failed"] == 1 and out["delivery_errors"]
+    dump = (
+        str(out)
+        + str(rows(settings, "SELECT last_error FROM outbox"))
+        + str(rows(settings, "SELECT detail FROM audit_log"))
+    )
+    assert "\\xe4" not in dump and "ä" not in dump and "position" not in dump

@@ -322,3 +322,43 @@ def test_analyse_without_matches_does_not_classify(settings):
     result = SourceResult("rss:x", "rss")
     analysed = pipeline.analyse(settings(), [result])
     assert analysed.posts == [] and analysed.labels == []
+
+
+def test_run_killed_between_posts_and_labels_loses_nothing(settings, feeds, monkeypatch):
+    """store is one transaction: a run dying after the posts were written but before their
+    labels must not leave posts that the next run sees as stored and never classifies."""
+    s = settings(feeds["list"])
+
+    def killed(self, *args, **kwargs):
+        raise RuntimeError("killed mid-store")
+
+    with monkeypatch.context() as m:
+        m.setattr(Warehouse, "save_classifications", killed)
+        with pytest.raises(RuntimeError):
+            run_once(s)
+    assert query(s, "select count(*) from posts") == [(0,)]
+
+    summary = run_once(s)
+    assert summary["new_posts"] == 3
+    assert query(s, "select count(*) from v_mentions where label is not null") == [(3,)]
+
+
+def test_a_database_error_while_responding_is_recorded_not_raised(settings, feeds, monkeypatch):
+    """A DuckDB error (not a MentionsError) in respond must not stop the run before the purge."""
+    import duckdb
+
+    s = settings(feeds["list"])
+    run_id = str(uuid.uuid4())
+    pipeline.begin_run(s, run_id, "nightly")
+    summary = pipeline.store(s, run_id, [], pipeline.Analysed())
+
+    def broken(*args, **kwargs):
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(pipeline, "respond", broken)
+    monkeypatch.setattr(pipeline, "purge_database", broken)
+    out = pipeline.respond_and_record(s, run_id, summary, [])
+    out = pipeline.purge_and_record(s, run_id, out)
+    assert "disk full" in out["respond"]["error"] and "disk full" in out["purge"]["error"]
+    recorded = query(s, "select summary->>'$.purge.error' from runs where run_id = ?", [run_id])
+    assert "disk full" in recorded[0][0]

@@ -242,3 +242,13 @@ def test_cli_purge_dry_run(world: Settings, tmp_path: Path) -> None:
     with Warehouse.open(world.database.path) as wh:
         keys = rows(wh.con, "SELECT DISTINCT post_key FROM posts ORDER BY 1")
     assert keys == [("new-pupil",), ("versions",)]
+
+
+def test_expired_keys_do_not_live_on_in_the_audit_log(world: Settings) -> None:
+    """The audit log is never purged, so it must not hold post keys (URLs can name a pupil)."""
+    with Warehouse.open(world.database.path) as wh:
+        purge(wh.con, world, NOW)
+        details = str(rows(wh.con, "SELECT detail FROM audit_log"))
+        assert wc.verify_audit(wh.con) == (True, None)
+    for key in ("mid-pupil", "old-abuse", "old-neutral"):
+        assert f'"{key}"' not in details

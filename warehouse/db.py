@@ -236,9 +236,10 @@ class Warehouse:
                 "extra": [_json(p.extra) for p in posts],
             }
         )
+        # One statement (atomic on its own); callers that must also store the labels, as
+        # ``pipeline.store`` does, hold the transaction so posts never land without them.
         self.con.register("staged_posts", staged)
         try:
-            self.con.execute("BEGIN")
             new_ids = self.con.execute(
                 """
                 INSERT INTO posts
@@ -255,10 +256,6 @@ class Warehouse:
                 """,
                 [run_id],
             ).fetchall()
-            self.con.execute("COMMIT")
-        except duckdb.Error:
-            self.con.execute("ROLLBACK")
-            raise
         finally:
             self.con.unregister("staged_posts")
         return {row[0] for row in new_ids}
