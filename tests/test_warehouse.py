@@ -306,3 +306,20 @@ def test_read_only_connection_refuses_writes(db_path):
         with pytest.raises(duckdb.Error, match="read-only"):
             con.execute("delete from posts")
     assert rows(db_path, "select count(*) from posts") == [(1,)]
+
+
+def test_only_a_long_stale_running_run_is_marked_killed(tmp_path):
+    from datetime import timedelta
+
+    from mentions.models import utcnow
+    from warehouse.db import Warehouse
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.start_run("old", "nightly")
+        wh.con.execute(
+            "UPDATE runs SET started = ? WHERE run_id = 'old'", [utcnow() - timedelta(hours=13)]
+        )
+        wh.start_run("nightly-now", "nightly")
+        wh.start_run("watch-now", "watch")  # overlaps the nightly run that is still going
+        rows = dict(wh.con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert rows == {"old": "killed", "nightly-now": "running", "watch-now": "running"}

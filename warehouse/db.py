@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from analysis.classify import Classification
 from mentions.errors import DatabaseLockedError, WarehouseError
 from mentions.models import Post, SourceResult, utcnow
 
+STALE_RUN = timedelta(hours=12)  # no run takes this long; one still "running" was killed
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 
 
@@ -138,10 +140,12 @@ class Warehouse:
     # -- runs -----------------------------------------------------------------------------------
 
     def start_run(self, run_id: str, flow: str) -> None:
-        # A run still "running" when a new one starts was killed: say so rather than leave it.
+        # A run still "running" long after it started was killed: say so rather than leave it.
+        # Only old ones: an hourly watch run may well start while the nightly run is going.
         self.con.execute(
             "UPDATE runs SET status = 'killed', finished = coalesce(finished, started) "
-            "WHERE status = 'running'"
+            "WHERE status = 'running' AND started < ?",
+            [utcnow() - STALE_RUN],
         )
         self.con.execute(
             "INSERT INTO runs (run_id, flow, started, status) VALUES (?, ?, ?, 'running')",
