@@ -99,7 +99,7 @@ def due_time(
     return due
 
 
-def parse_deadline(value: object) -> datetime | None:
+def parse_deadline(value: object, tz: ZoneInfo = LONDON) -> datetime | None:
     """A classifier's ``details["deadline"]`` (ISO 8601) as an aware datetime, else None.
 
     A deadline without an offset is read as school-local time; anything unreadable is ignored
@@ -111,7 +111,7 @@ def parse_deadline(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def format_local(moment: datetime, tz: ZoneInfo = LONDON) -> str:

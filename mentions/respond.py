@@ -43,7 +43,7 @@ def compute_due(settings: Settings, received: datetime, label: str, details: Any
     r = settings.routing
     deadline = None
     if label == "media_enquiry" and isinstance(details, dict):
-        deadline = due_rules.parse_deadline(details.get("deadline"))
+        deadline = due_rules.parse_deadline(details.get("deadline"), settings.school.tz)
     return due_rules.due_time(
         received,
         sla_hours=r.sla_hours,

@@ -187,6 +187,9 @@ def test_naive_datetimes_are_rejected() -> None:
 def test_parse_deadline_and_format() -> None:
     assert parse_deadline("2025-01-06T17:00:00+00:00") == utc(2025, 1, 6, 17, 0)
     assert parse_deadline("2025-07-01T17:00:00") == lon(2025, 7, 1, 17, 0)  # local when no offset
+    # ... local to the school's own timezone when it is not London (Paris is an hour ahead)
+    paris = ZoneInfo("Europe/Paris")
+    assert parse_deadline("2025-07-01T17:00:00", paris) == lon(2025, 7, 1, 16, 0)
     assert parse_deadline("by Friday") is None
     assert parse_deadline(None) is None
     assert format_local(utc(2025, 7, 1, 7, 0)) == "Tue 1 Jul 2025 08:00 BST"
