@@ -28,6 +28,7 @@ import pyarrow as pa
 from mentions.settings import Settings
 from notify import Claimed, Outgoing, Result
 from warehouse.cases import AuditEntry, append_audit
+from warehouse.db import staged
 
 _TS = pa.timestamp("us", tz="UTC")
 SYSTEM = "school-mentions"
@@ -37,7 +38,7 @@ def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: dat
     """Insert messages not queued before (by dedupe key). Returns how many were new."""
     if not messages:
         return 0
-    staged = pa.table(
+    rows = pa.table(
         {
             "message_id": [uuid.uuid4().hex for _ in messages],
             "dedupe_key": [m.dedupe_key for m in messages],
@@ -54,8 +55,7 @@ def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: dat
             "created": pa.array([now] * len(messages), _TS),
         }
     )
-    con.register("staged_outbox", staged)
-    try:
+    with staged(con, "staged_outbox", rows):
         inserted = con.execute(
             """
             INSERT INTO outbox BY NAME
@@ -65,8 +65,6 @@ def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: dat
             RETURNING message_id
             """
         ).fetchall()
-    finally:
-        con.unregister("staged_outbox")
     return len(inserted)
 
 
@@ -186,7 +184,7 @@ def record(
         audit.append(AuditEntry(SYSTEM, action, msg.case_id, detail))
     if not ids:
         return counts
-    staged = pa.table(
+    rows = pa.table(
         {
             "message_id": ids,
             "status": statuses,
@@ -196,8 +194,7 @@ def record(
             "sent_at": pa.array(sent_at, _TS),
         }
     )
-    con.register("staged_results", staged)
-    try:
+    with staged(con, "staged_results", rows):
         con.execute(
             """
             UPDATE outbox SET status = s.status, attempts = s.attempts,
@@ -207,8 +204,6 @@ def record(
             WHERE outbox.message_id = s.message_id AND outbox.status = 'sending'
             """
         )
-    finally:
-        con.unregister("staged_results")
     append_audit(con, audit, now)
     return counts
 

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from mentions.errors import MentionsError
+from warehouse.db import staged
 
 GENESIS = "0" * 64
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -100,7 +101,7 @@ def append_audit(
         ):
             cols[key].append(value)
         prev = digest
-    staged = pa.table(
+    rows = pa.table(
         {
             "seq": pa.array(cols["seq"], pa.int64()),
             "at": pa.array([at] * len(entries), _TS),
@@ -112,11 +113,8 @@ def append_audit(
             "hash": cols["hash"],
         }
     )
-    con.register("staged_audit", staged)
-    try:
+    with staged(con, "staged_audit", rows):
         con.execute("INSERT INTO audit_log BY NAME SELECT * FROM staged_audit")
-    finally:
-        con.unregister("staged_audit")
     return prev
 
 
@@ -189,7 +187,7 @@ def next_case_id(con: duckdb.DuckDBPyConnection) -> int:
 def insert_cases(con: duckdb.DuckDBPyConnection, cases: Sequence[Mapping[str, Any]]) -> None:
     if not cases:
         return
-    staged = pa.table(
+    rows = pa.table(
         {
             "case_id": pa.array([c["case_id"] for c in cases], pa.int32()),
             "post_id": [c["post_id"] for c in cases],
@@ -207,11 +205,8 @@ def insert_cases(con: duckdb.DuckDBPyConnection, cases: Sequence[Mapping[str, An
             "run_id": [c.get("run_id") for c in cases],
         }
     )
-    con.register("staged_cases", staged)
-    try:
+    with staged(con, "staged_cases", rows):
         con.execute("INSERT INTO cases BY NAME SELECT * FROM staged_cases")
-    finally:
-        con.unregister("staged_cases")
 
 
 # -- evidence ----------------------------------------------------------------------------------
@@ -245,7 +240,7 @@ def snapshot_evidence(
         f"{title}\n\n{text or ''}" if title else (text or "") for _, _, _, title, text, _ in rows
     ]
     pages = [html.get(r[0]) for r in rows]
-    staged = pa.table(
+    table = pa.table(
         {
             "post_id": [r[0] for r in rows],
             "post_key": [r[1] for r in rows],
@@ -258,13 +253,10 @@ def snapshot_evidence(
             "captured": pa.array([now] * len(rows), _TS),
         }
     )
-    con.register("staged_evidence", staged)
-    try:
+    with staged(con, "staged_evidence", table):
         con.execute(
             "INSERT INTO evidence BY NAME SELECT * FROM staged_evidence ON CONFLICT DO NOTHING"
         )
-    finally:
-        con.unregister("staged_evidence")
     return len(rows)
 
 
