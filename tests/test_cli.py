@@ -326,3 +326,33 @@ def test_query_cannot_touch_the_file_system(built_db, runner, tmp_path):
 def test_empty_query_is_a_clear_error(built_db, runner):
     result = runner.invoke(app, ["query", "  ", "--db", str(built_db)])
     assert result.exit_code == 2 and "no SQL given" in result.output
+
+
+def test_classify_gives_the_same_labels_as_the_flow(tmp_path, runner):
+    """The demo's feeds through the pipeline, then the same texts through `mentions classify`."""
+    from mentions.demo import write_demo_profile
+    from mentions.demo.server import FixtureServer
+    from mentions.settings import load_settings
+
+    with FixtureServer() as base_url:
+        profile = write_demo_profile(
+            base_url,
+            tmp_path / "demo.toml",
+            {"reddit": {"enabled": False}, "web": {"enabled": False}},
+        )
+        s = load_settings(profile)
+        s.database.path = tmp_path / "flow.duckdb"
+        states = pipeline.begin_run(s, "r1", "nightly")
+        results = [safe_fetch(src, states.get(src.name, {})) for src in build_sources(s)]
+        pipeline.store(s, "r1", results, pipeline.analyse(s, results))
+    with connect_read_only(s.database.path) as con:
+        rows = con.execute("SELECT title, text, label, subreason FROM v_mentions").fetchall()
+    assert {r[2] for r in rows} == {"neutral", "inappropriate", "media_enquiry"}
+    src = write_csv(
+        tmp_path / "in.csv", [{"title": t or "", "text": x or ""} for t, x, _, _ in rows]
+    )
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["classify", str(src), "-o", str(out), "--title-column", "title"])
+    assert result.exit_code == 0, result.output
+    got = [(r["label"], r["subreason"] or None) for r in read_csv(out)]
+    assert got == [(label, subreason) for _, _, label, subreason in rows]
