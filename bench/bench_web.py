@@ -55,10 +55,20 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def crawl(base: str, pages: int, concurrency: int, start: str = "/index.html") -> tuple[float, int]:
-    site = {"name": "bench", "start_urls": [base + start], "depth_limit": 1,
-            "max_pages": pages + 1, "items": [r"/a/\d+\.html$"]}
-    web = {"download_delay_seconds": 0, "retries": 0, "concurrency_per_domain": concurrency,
-           "crawl_time_limit_seconds": 300, "sites": [site]}
+    site = {
+        "name": "bench",
+        "start_urls": [base + start],
+        "depth_limit": 1,
+        "max_pages": pages + 1,
+        "items": [r"/a/\d+\.html$"],
+    }
+    web = {
+        "download_delay_seconds": 0,
+        "retries": 0,
+        "concurrency_per_domain": concurrency,
+        "crawl_time_limit_seconds": 300,
+        "sites": [site],
+    }
     (source,) = build_sources(settings_from_dict({"school": SCHOOL, "sources": {"web": web}}))
     started = time.perf_counter()
     result = source.fetch({})
@@ -99,17 +109,27 @@ def main() -> None:
     assert crawled == args.pages, f"crawled {crawled} of {args.pages} pages"
     steady = max(crawl_s - startup_s, 1e-9)
     print(f"pages: {args.pages}, per-domain concurrency: {args.concurrency}")
-    print(f"scrapy crawl (child process, incl. start-up): {crawl_s:6.2f} s "
-          f"{args.pages / crawl_s:8.1f} pages/s")
+    print(
+        f"scrapy crawl (child process, incl. start-up): {crawl_s:6.2f} s "
+        f"{args.pages / crawl_s:8.1f} pages/s"
+    )
     print(f"  start-up alone (1-page crawl):              {startup_s:6.2f} s")
-    print(f"  crawl minus start-up:                       {steady:6.2f} s "
-          f"{args.pages / steady:8.1f} pages/s")
-    print(f"httpx sequential fetch:                       {fetch_s:6.2f} s "
-          f"{args.pages / fetch_s:8.1f} pages/s")
-    print(f"httpx sequential fetch + extract:             {fetch_extract_s:6.2f} s "
-          f"{args.pages / fetch_extract_s:8.1f} pages/s")
-    print(f"ratio scrapy / (httpx fetch + extract): incl. start-up "
-          f"{fetch_extract_s / crawl_s:.2f}x, minus start-up {fetch_extract_s / steady:.2f}x")
+    print(
+        f"  crawl minus start-up:                       {steady:6.2f} s "
+        f"{args.pages / steady:8.1f} pages/s"
+    )
+    print(
+        f"httpx sequential fetch:                       {fetch_s:6.2f} s "
+        f"{args.pages / fetch_s:8.1f} pages/s"
+    )
+    print(
+        f"httpx sequential fetch + extract:             {fetch_extract_s:6.2f} s "
+        f"{args.pages / fetch_extract_s:8.1f} pages/s"
+    )
+    print(
+        f"ratio scrapy / (httpx fetch + extract): incl. start-up "
+        f"{fetch_extract_s / crawl_s:.2f}x, minus start-up {fetch_extract_s / steady:.2f}x"
+    )
     quality = evaluate()
     fields = ", ".join(f"{k} {v:.0%}" for k, v in summary(quality).items())
     print(f"extraction on {len(quality)} labelled demo pages: {fields}")

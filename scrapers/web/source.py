@@ -41,8 +41,11 @@ SETTINGS_MODULE = "scrapers.web.settings"
 _MAX_URL_HASHES = 5000  # state size bound for a big site
 _YIELD_HISTORY = 5
 _FAILURE_WORDS = {
-    "http": "HTTP error", "robots": "robots.txt disallows it", "timeout": "timed out",
-    "too_large": "larger than the page size cap", "redirect_loop": "too many redirects",
+    "http": "HTTP error",
+    "robots": "robots.txt disallows it",
+    "timeout": "timed out",
+    "too_large": "larger than the page size cap",
+    "redirect_loop": "too many redirects",
     "network": "network error",
 }
 
@@ -60,16 +63,23 @@ class CrawlOutput:
 
 
 def _matcher_fingerprint(school: School) -> str:
-    terms = [school.aliases, school.weak_aliases, school.exclusions, school.location_hints,
-             school.context_words]
+    terms = [
+        school.aliases,
+        school.weak_aliases,
+        school.exclusions,
+        school.location_hints,
+        school.context_words,
+    ]
     return hashlib.sha256(json.dumps(terms).encode()).hexdigest()[:16]
 
 
 def scrapy_overrides(web: WebSource, site: WebSite, user_agent: str) -> dict[str, str]:
     """Per-site ``-s`` settings for the child crawl, from the school profile."""
     delay = web.download_delay_seconds
-    cache_dir = web.http_cache_dir if web.http_cache_dir.is_absolute() else (
-        Path.cwd() / web.http_cache_dir
+    cache_dir = (
+        web.http_cache_dir
+        if web.http_cache_dir.is_absolute()
+        else (Path.cwd() / web.http_cache_dir)
     )
     return {
         "USER_AGENT": web.user_agent or user_agent,
@@ -118,7 +128,11 @@ def run_crawl(
     with open(log_file, "wb") as log:
         # cwd=workdir: Scrapy's project data dir (.scrapy) lands in the temp dir, not the repo.
         proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cmd,
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
         try:
@@ -166,8 +180,10 @@ def _last_error_line(log_tail: str) -> str:
 
 
 def _describe(failures: list[dict[str, Any]], limit: int = 3) -> str:
-    parts = [f"{f['url']} ({f['message'] or _FAILURE_WORDS.get(f['kind'], f['kind'])})"
-             for f in failures[:limit]]
+    parts = [
+        f"{f['url']} ({f['message'] or _FAILURE_WORDS.get(f['kind'], f['kind'])})"
+        for f in failures[:limit]
+    ]
     more = len(failures) - limit
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
@@ -234,8 +250,11 @@ class WebSiteSource:
             previous = hashes.get(post.url)
             hashes.pop(post.url, None)  # re-insert: dict order keeps the newest last
             hashes[post.url] = post.content_hash
-            change = "new" if previous is None else (
-                "unchanged" if previous == post.content_hash else "changed")
+            change = (
+                "new"
+                if previous is None
+                else ("unchanged" if previous == post.content_hash else "changed")
+            )
             match = self.matcher.match(post.title, post.text)
             if match is None:
                 counts["not_matching"] += 1
@@ -261,13 +280,20 @@ class WebSiteSource:
                 "changed": counts["matching_changed"],
                 "unchanged": counts["matching_unchanged"],
                 "not_matching": counts["not_matching"],
-                "failures": dict(Counter(
-                    f["kind"] for f in (out.summary or {}).get("failures", []))),
+                "failures": dict(
+                    Counter(f["kind"] for f in (out.summary or {}).get("failures", []))
+                ),
             },
         }
         return SourceResult(
-            source=self.name, kind=self.kind, posts=posts, status=status, error=error,
-            http_status=http_status, items_seen=pages, state=new_state,
+            source=self.name,
+            kind=self.kind,
+            posts=posts,
+            status=status,
+            error=error,
+            http_status=http_status,
+            items_seen=pages,
+            state=new_state,
         )
 
     def _judge(
@@ -282,10 +308,14 @@ class WebSiteSource:
                 return "degraded", f"{msg}; kept {pages} page(s)", None
             return "failed", msg, None
         if out.summary is None:
-            return "failed", (
-                f"{name}: crawl process exited with code {out.returncode} and no summary: "
-                f"{_last_error_line(out.log_tail)}"
-            ), None
+            return (
+                "failed",
+                (
+                    f"{name}: crawl process exited with code {out.returncode} and no summary: "
+                    f"{_last_error_line(out.log_tail)}"
+                ),
+                None,
+            )
         failures: list[dict[str, Any]] = out.summary.get("failures") or []
         start_urls: list[str] = out.summary.get("start_urls") or []
         start_failures = [f for f in failures if f.get("start")]
@@ -295,17 +325,28 @@ class WebSiteSource:
             if start_urls and failed_starts >= set(start_urls):
                 if all(f["kind"] == "robots" for f in start_failures):
                     return "failed", f"{name}: robots.txt disallows every start URL", None
-                return "failed", f"{name}: every start URL failed: {_describe(start_failures)}", (
-                    http_status)
+                return (
+                    "failed",
+                    f"{name}: every start URL failed: {_describe(start_failures)}",
+                    (http_status),
+                )
             if any(yields):
-                return "degraded", (
-                    f"{name}: crawl yielded 0 pages but earlier runs yielded up to {max(yields)}"
-                    " (site layout changed, or the crawler is blocked?)"
-                ), http_status
-            return "degraded", (
-                f"{name}: crawl yielded no pages (check start_urls, follow and items patterns)"
-                + (f"; failures: {_describe(failures)}" if failures else "")
-            ), http_status
+                return (
+                    "degraded",
+                    (
+                        f"{name}: crawl yielded 0 pages but earlier runs yielded up to {max(yields)}"
+                        " (site layout changed, or the crawler is blocked?)"
+                    ),
+                    http_status,
+                )
+            return (
+                "degraded",
+                (
+                    f"{name}: crawl yielded no pages (check start_urls, follow and items patterns)"
+                    + (f"; failures: {_describe(failures)}" if failures else "")
+                ),
+                http_status,
+            )
         problems: list[str] = []
         if start_failures:
             problems.append(f"start URL(s) failed: {_describe(start_failures)}")
@@ -315,7 +356,8 @@ class WebSiteSource:
             problems.append(f"{out.bad_lines} unreadable item line(s)")
         if len(yields) >= 2 and max(yields) >= 5 and pages * 5 < sum(yields) / len(yields):
             problems.append(
-                f"only {pages} pages, earlier runs averaged {sum(yields) / len(yields):.0f}")
+                f"only {pages} pages, earlier runs averaged {sum(yields) / len(yields):.0f}"
+            )
         if problems:
             return "degraded", f"{name}: " + "; ".join(problems), http_status
         return "ok", None, None
