@@ -397,30 +397,12 @@ class RedditQuery:
 
     # -- turning things into posts ------------------------------------------------------------
 
-    def _submission_post(self, thing: Any) -> Post | None:
-        title = str(_attr(thing, "title", "") or "")
-        selftext = str(_attr(thing, "selftext", "") or "")
-        removed = selftext.strip() in _REMOVED_BODIES or bool(_attr(thing, "removed_by_category"))
-        text = "" if selftext.strip() in _REMOVED_BODIES else selftext
-        if self._matcher.match(title, text) is None:
-            return None
+    def _post(
+        self, thing: Any, kind: str, title: str, text: str, removed: bool, extra: dict[str, Any]
+    ) -> Post:
+        """What submissions and comments share: identity, permalink, author, time, score."""
         fullname = thing.fullname
         permalink = _canonical(str(_attr(thing, "permalink", "")))
-        link_url = _attr(thing, "url")
-        is_self = bool(_attr(thing, "is_self", not link_url))
-        extra = {
-            "type": "submission",
-            "fullname": fullname,
-            "subreddit": str(_attr(thing, "subreddit", "")),
-            "permalink": permalink,
-            "score": _attr(thing, "score"),
-            "num_comments": _attr(thing, "num_comments"),
-            "over_18": bool(_attr(thing, "over_18", False)),
-            "link_url": None if is_self else link_url,
-            "removed": removed,
-            "author_deleted": _attr(thing, "author") is None,
-            "query": self.name,
-        }
         return Post(
             source=KIND,
             source_name=self.name,
@@ -430,8 +412,34 @@ class RedditQuery:
             key=f"reddit:{fullname}",
             author=_author(thing),
             published=datetime.fromtimestamp(_created(thing), UTC),
-            extra=extra,
+            extra={
+                "type": kind,
+                "fullname": fullname,
+                "subreddit": str(_attr(thing, "subreddit", "")),
+                "permalink": permalink,
+                "score": _attr(thing, "score"),
+                "over_18": bool(_attr(thing, "over_18", False)),
+                **extra,
+                "removed": removed,
+                "author_deleted": _attr(thing, "author") is None,
+                "query": self.name,
+            },
         )
+
+    def _submission_post(self, thing: Any) -> Post | None:
+        title = str(_attr(thing, "title", "") or "")
+        selftext = str(_attr(thing, "selftext", "") or "")
+        removed = selftext.strip() in _REMOVED_BODIES or bool(_attr(thing, "removed_by_category"))
+        text = "" if selftext.strip() in _REMOVED_BODIES else selftext
+        if self._matcher.match(title, text) is None:
+            return None
+        link_url = _attr(thing, "url")
+        is_self = bool(_attr(thing, "is_self", not link_url))
+        extra = {
+            "num_comments": _attr(thing, "num_comments"),
+            "link_url": None if is_self else link_url,
+        }
+        return self._post(thing, "submission", title, text, removed, extra)
 
     def _comment_post(self, thing: Any) -> Post | None:
         body = str(_attr(thing, "body", "") or "")
@@ -443,16 +451,8 @@ class RedditQuery:
             hit = self._matcher.match(link_title, text)
         if hit is None:
             return None
-        fullname = thing.fullname
-        permalink = _canonical(str(_attr(thing, "permalink", "")))
         link_permalink = _attr(thing, "link_permalink")
         extra = {
-            "type": "comment",
-            "fullname": fullname,
-            "subreddit": str(_attr(thing, "subreddit", "")),
-            "permalink": permalink,
-            "score": _attr(thing, "score"),
-            "over_18": bool(_attr(thing, "over_18", False)),
             # Parent context: the thread (and the comment replied to, when not top level).
             "link_id": _attr(thing, "link_id"),
             "parent_id": _attr(thing, "parent_id"),
@@ -460,21 +460,9 @@ class RedditQuery:
             "link_url": _canonical(str(link_permalink)) if link_permalink else None,
             "link_author": _attr(thing, "link_author"),
             "is_top_level": _attr(thing, "parent_id") == _attr(thing, "link_id"),
-            "removed": removed,
-            "author_deleted": _attr(thing, "author") is None,
-            "query": self.name,
         }
-        return Post(
-            source=KIND,
-            source_name=self.name,
-            url=permalink,
-            title=f"Re: {link_title}" if link_title else "Reddit comment",
-            text=text,
-            key=f"reddit:{fullname}",
-            author=_author(thing),
-            published=datetime.fromtimestamp(_created(thing), UTC),
-            extra=extra,
-        )
+        title = f"Re: {link_title}" if link_title else "Reddit comment"
+        return self._post(thing, "comment", title, text, removed, extra)
 
     # -- the walk -----------------------------------------------------------------------------
 
