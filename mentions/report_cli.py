@@ -105,7 +105,8 @@ def purge(
         f"{counts['evidence']} evidence snapshot(s), {counts['corrections']} correction(s), "
         f"{counts['outbox_scrubbed']} sent message(s) emptied, {counts['outbox_deleted']} "
         f"unsent deleted, {counts['cases_scrubbed']} case(s) scrubbed "
-        f"({counts['cases_closed']} closed)",
+        f"({counts['cases_closed']} closed), {counts['cases_undigested']} case(s) back in the "
+        "digest queue (their digest was deleted unsent)",
         highlight=False,
     )
     console.print(

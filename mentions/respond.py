@@ -404,7 +404,7 @@ def relabel_case(
                         "from": [case["label"], case["subreason"]],
                         "to": [label, subreason],
                         "role": decision.role,
-                        "note": note,
+                        **wc.note_digest(note),  # never the text (see note_digest)
                     },
                 )
             ],

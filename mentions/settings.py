@@ -318,7 +318,8 @@ class Outbox(_Section):
     backoff_seconds: float = Field(default=60.0, ge=0)  # doubles after every failed attempt
     max_backoff_seconds: float = Field(default=6 * 3600.0, ge=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
-    # A message claimed by a run that died mid-send is tried again after this long.
+    # A message claimed by a run that died mid-send is tried again after this long at the
+    # least; longer when its batch could take longer to send (notify.outbox.lease_seconds).
     sending_lease_seconds: float = Field(default=600.0, gt=0)
 
 

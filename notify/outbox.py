@@ -8,9 +8,12 @@ twice.
 4. ``record`` marks each ``sent``, or schedules a retry with exponential backoff, or gives up
    (``failed``) after ``max_attempts``; every outcome goes in the audit log.
 
-A run killed between claim and record leaves rows ``sending``; they are claimed again after
-``sending_lease_seconds`` (at-least-once: the email Message-ID stays the same, so a duplicate is
-recognisable). Rows already ``sent`` are never claimed again.
+A run killed between claim and record leaves rows ``sending``; they are claimed again when their
+lease runs out (at-least-once: the email Message-ID stays the same, so a duplicate is
+recognisable). Rows already ``sent`` are never claimed again. The lease is computed per claim
+(``lease_seconds``) from the batch it covers: the longest its delivery pass can take when every
+server answers just inside its timeout, so a second run never claims rows a slow pass is still
+sending.
 """
 
 from __future__ import annotations
@@ -32,6 +35,17 @@ from warehouse.db import staged
 
 _TS = pa.timestamp("us", tz="UTC")
 SYSTEM = "school-mentions"
+
+# The longest a delivery pass can take, for its lease. Every wait on a server is bounded by the
+# channel's timeout; a channel sends its messages one after another; email and webhooks go side
+# by side. Waits per SMTP connection: connect, greeting, EHLO, STARTTLS, EHLO, AUTH (two
+# replies), QUIT; per email: MAIL, RCPT, DATA, the message, its reply. Per webhook post:
+# connect (with TLS), send, reply. (A server that trickles bytes slower than the timeout can
+# still outlast this: ``record`` then leaves alone rows another pass has since marked sent.)
+SMTP_WAITS_PER_CONNECTION = 8
+SMTP_WAITS_PER_EMAIL = 5
+WEBHOOK_WAITS_PER_POST = 3
+LEASE_MARGIN_SECONDS = 60.0
 
 
 def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: datetime) -> int:
@@ -68,25 +82,58 @@ def queue(con: duckdb.DuckDBPyConnection, messages: Sequence[Outgoing], now: dat
     return len(inserted)
 
 
+def pass_seconds(settings: Settings, channels: Sequence[str]) -> float:
+    """The longest a delivery pass over messages on these channels can take (see above)."""
+    emails = sum(channel == "email" for channel in channels)
+    hooks = len(channels) - emails
+    smtp_waits = (SMTP_WAITS_PER_CONNECTION + SMTP_WAITS_PER_EMAIL * emails) if emails else 0
+    return max(
+        smtp_waits * settings.routing.smtp.timeout_seconds,
+        WEBHOOK_WAITS_PER_POST * hooks * settings.routing.outbox.webhook_timeout_seconds,
+    )
+
+
+def lease_seconds(settings: Settings, channels: Sequence[str]) -> float:
+    """How long a claim holds its messages: the longest pass over them, the wait for the database
+    lock to record the outcome, and a margin; never less than ``sending_lease_seconds``."""
+    worst = (
+        pass_seconds(settings, channels)
+        + settings.database.lock_timeout_seconds
+        + LEASE_MARGIN_SECONDS
+    )
+    return max(settings.routing.outbox.sending_lease_seconds, worst)
+
+
 def claim(
     con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime, limit: int = 1000
 ) -> list[Claimed]:
-    """Take the messages that are due (pending and past next_attempt, or stuck sending past the
-    lease) and mark them sending."""
-    lease = now - timedelta(seconds=settings.routing.outbox.sending_lease_seconds)
+    """Take the messages that are due (pending and past next_attempt, or stuck sending past their
+    lease) and mark them sending, leased for as long as a pass over this batch can take."""
+    batch = con.execute(
+        """
+        SELECT message_id, channel FROM outbox
+        WHERE (status = 'pending' AND next_attempt <= ?)
+           OR (status = 'sending' AND lease_until <= ?)
+        ORDER BY created, message_id
+        LIMIT ?
+        """,
+        [now, now, limit],
+    ).fetchall()
+    if not batch:
+        return []
+    lease_until = now + timedelta(seconds=lease_seconds(settings, [c for _, c in batch]))
+    # The due condition again, so a row is only taken while still due: the lease above was
+    # computed for exactly these rows.
     rows = con.execute(
         """
-        UPDATE outbox SET status = 'sending', claimed_at = ?
-        WHERE message_id IN (
-            SELECT message_id FROM outbox
-            WHERE (status = 'pending' AND next_attempt <= ?)
-               OR (status = 'sending' AND claimed_at <= ?)
-            ORDER BY created, message_id
-            LIMIT ?)
+        UPDATE outbox SET status = 'sending', claimed_at = ?, lease_until = ?
+        WHERE list_contains(?, message_id)
+          AND ((status = 'pending' AND next_attempt <= ?)
+               OR (status = 'sending' AND lease_until <= ?))
         RETURNING message_id, kind, channel, person, recipient, subject, body, payload,
                   attempts, case_id
         """,
-        [now, now, lease, limit],
+        [now, lease_until, [m for m, _ in batch], now, now],
     ).fetchall()
     return [
         Claimed(
@@ -199,7 +246,7 @@ def record(
             """
             UPDATE outbox SET status = s.status, attempts = s.attempts,
                    next_attempt = s.next_attempt, last_error = s.last_error,
-                   sent_at = s.sent_at, claimed_at = NULL
+                   sent_at = s.sent_at, claimed_at = NULL, lease_until = NULL
             FROM staged_results s
             WHERE outbox.message_id = s.message_id AND outbox.status = 'sending'
             """

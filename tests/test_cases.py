@@ -310,6 +310,52 @@ def test_triage_command_line(world) -> None:
     assert result.exit_code == 1 and "broken" in result.output
 
 
+def test_notes_reach_the_audit_log_only_as_hashes(world) -> None:
+    """Notes can name pupils and the audit log can never be scrubbed: it keeps a SHA-256 and the
+    length; the text stays in cases / corrections, and the retention purge takes it from there."""
+    from warehouse.purge import purge_database
+
+    _, settings = world
+    respond(settings, RUN, now=SAT)
+    db = str(settings.database.path)
+    resolution = "Spoke to Aisha Rahman's parents; the forum took the post down."
+    why = "It names Aisha Rahman (year 8)."
+    result = run_cli("cases", "resolve", "1", "--note", f"  {resolution} ", "--db", db)
+    assert result.exit_code == 0, result.output
+    relabel_case(settings, 2, "inappropriate", "privacy_breach", "bob", SAT, note=why)
+
+    details = dict(
+        db_rows(
+            settings,
+            "SELECT action, detail FROM audit_log WHERE action IN ('resolved', 'relabelled')",
+        )
+    )
+    for action, note in (("resolved", resolution), ("relabelled", why)):
+        detail = json.loads(details[action])
+        assert detail["note_sha256"] == hashlib.sha256(note.encode()).hexdigest()
+        assert detail["note_chars"] == len(note) and "note" not in detail
+    in_audit = "SELECT count(*) FROM audit_log a WHERE a::VARCHAR ILIKE '%Rahman%'"
+    assert db_rows(settings, in_audit) == [(0,)]
+    assert resolution in db_rows(settings, "SELECT notes FROM cases WHERE case_id = 1")[0][0]
+    assert db_rows(settings, "SELECT note FROM corrections") == [(why,)]
+    result = run_cli("audit", "verify", "--db", db)
+    assert result.exit_code == 0 and "intact" in result.output
+
+    # Past retention the text is gone from every table, and the chain still verifies.
+    purge_database(settings, SAT.replace(year=2026, month=6))
+    with Warehouse.open(db) as wh:
+        tables = wh.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+        for (table,) in tables:
+            found = wh.con.execute(
+                f"SELECT count(*) FROM {table} t WHERE t::VARCHAR ILIKE '%Rahman%'"  # noqa: S608
+            ).fetchall()
+            assert found == [(0,)], table
+    result = run_cli("audit", "verify", "--db", db)
+    assert result.exit_code == 0 and "intact" in result.output
+
+
 def test_cli_on_a_database_without_cases(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     duckdb.connect(str(db)).close()

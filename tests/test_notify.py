@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from analysis.classify import Classification
 from mentions.models import Post
 from mentions.respond import respond, send_outbox
 from mentions.settings import Settings, settings_from_dict
-from notify import Claimed
+from notify import Claimed, Outgoing
 from notify import outbox as ob
 from notify.sinks import MailSink, WebhookSink
 from notify.webhook import slack_payload, teams_payload
@@ -372,13 +374,121 @@ def test_a_late_failed_pass_does_not_unsend_a_sent_message(tmp_path: Path, sinks
         from mentions.respond import open_cases
 
         open_cases(wh.con, settings, "run-1", MON)
-        slow = ob.claim(wh.con, settings, MON)  # pass A: stuck on a slow server
-    assert send_outbox(settings, now=MON + timedelta(seconds=61))["alerts_sent"] == 3  # pass B
+        slow = ob.claim(wh.con, settings, MON)  # pass A: stuck on a server slower than its timeout
+    expired = MON + timedelta(seconds=ob.lease_seconds(settings, [m.channel for m in slow]) + 1)
+    assert send_outbox(settings, now=expired)["alerts_sent"] == 3  # pass B
     failed = [Result(m.message_id, False, "smtp: timed out") for m in slow]
     with Warehouse.open(settings.database.path) as wh:
-        ob.record(wh.con, settings, slow, failed, MON + timedelta(seconds=90))
+        ob.record(wh.con, settings, slow, failed, expired + timedelta(seconds=30))
     assert rows(settings, "SELECT DISTINCT status FROM outbox") == [("sent",)]
     assert send_outbox(settings, now=MON + timedelta(days=1))["alerts_sent"] == 0
+
+
+class _SlowSmtp:
+    """An SMTP server that answers every command just inside the client's timeout (a busy or
+    tarpitting server): each email of a pass costs several waits, none of which times out."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.received: list[bytes] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        await asyncio.sleep(self.delay)
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        await asyncio.sleep(self.delay)
+        self.received.append(envelope.content)
+        return "250 OK"
+
+
+def test_the_lease_outlasts_a_pass_on_a_slow_smtp_server(tmp_path: Path, sinks) -> None:
+    """A second run starting while a slow pass is still sending must not claim (and send) the
+    same messages: the lease covers the whole pass, however short sending_lease_seconds is."""
+    from aiosmtpd.controller import Controller
+
+    _mail, hooks = sinks
+    slow, port = _SlowSmtp(delay=0.3), free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = make_settings(tmp_path, port, hooks.base_url, sending_lease_seconds=1)
+        settings.routing.smtp.timeout_seconds = 1.0  # every reply comes just inside it
+        seed(settings, ITEMS[:1])
+        with Warehouse.open(settings.database.path) as wh:
+            from mentions.respond import open_cases
+
+            open_cases(wh.con, settings, "run-1", MON)
+            claimed = ob.claim(wh.con, settings, MON)  # pass A
+        started = time.monotonic()
+        results = ob.deliver(settings, claimed)
+        took = timedelta(seconds=time.monotonic() - started)
+        with Warehouse.open(settings.database.path) as wh:
+            assert ob.claim(wh.con, settings, MON + took) == []  # run B, as pass A ends
+            ob.record(wh.con, settings, claimed, results, MON + took)
+    finally:
+        controller.stop()
+    assert took > timedelta(seconds=settings.routing.outbox.sending_lease_seconds)
+    channels = [m.channel for m in claimed]
+    assert took.total_seconds() <= ob.pass_seconds(settings, channels)
+    assert all(r.ok for r in results) and len(slow.received) == channels.count("email") == 2
+    assert rows(settings, "SELECT DISTINCT status FROM outbox") == [("sent",)]
+
+
+def test_a_lease_is_computed_for_its_batch(tmp_path: Path) -> None:
+    """A big batch on a slow channel gets a lease as long as its worst pass; a small one keeps
+    sending_lease_seconds, so a run killed mid-send is retried soon."""
+    settings = make_settings(tmp_path, 25, "http://127.0.0.1:9")  # smtp and webhook timeouts: 3 s
+    lease = settings.routing.outbox.sending_lease_seconds
+    assert ob.lease_seconds(settings, ["email"]) == lease == 600
+    assert ob.lease_seconds(settings, ["email"] * 1000) > 1000 * 3 * ob.SMTP_WAITS_PER_EMAIL
+    assert ob.lease_seconds(settings, ["slack"] * 1000) > 1000 * 3 * ob.WEBHOOK_WAITS_PER_POST
+    queued = [
+        Outgoing(f"k{i}", "alert", "email", "head", "head@school.test", "s", "b")
+        for i in range(300)
+    ]
+    with Warehouse.open(settings.database.path) as wh:
+        ob.queue(wh.con, queued, MON)
+        assert len(ob.claim(wh.con, settings, MON)) == 300
+        (until,) = wh.con.execute("SELECT DISTINCT lease_until FROM outbox").fetchall()[0]
+    assert until == MON + timedelta(seconds=ob.lease_seconds(settings, ["email"] * 300))
+
+
+def test_rows_claimed_before_the_lease_column_keep_their_old_lease(tmp_path: Path) -> None:
+    """Migration 003 on a database a pass left mid-send: the row is claimable 600 s after its
+    claim (the fixed lease it was claimed under), as before the upgrade."""
+    from warehouse.db import migrations
+
+    settings = make_settings(tmp_path, 25, "http://127.0.0.1:9")
+    con = duckdb.connect(str(settings.database.path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
+    for version, name, sql in migrations()[:2]:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, MON])
+    con.execute(
+        "INSERT INTO outbox (message_id, dedupe_key, kind, channel, person, recipient, subject, "
+        "body, payload, status, next_attempt, claimed_at, created) VALUES ('m1', 'k1', 'alert', "
+        "'email', 'head', 'head@school.test', 's', 'b', '{}', 'sending', ?, ?, ?)",
+        [MON, MON, MON],
+    )
+    con.close()
+    with Warehouse.open(settings.database.path) as wh:
+        assert wh.schema_version() >= 3
+        assert ob.claim(wh.con, settings, MON + timedelta(seconds=599)) == []
+        assert [m.message_id for m in ob.claim(wh.con, settings, MON + timedelta(seconds=600))] == [
+            "m1"
+        ]
 
 
 def test_a_resent_email_keeps_its_message_id(tmp_path: Path, monkeypatch) -> None:

@@ -252,3 +252,47 @@ def test_expired_keys_do_not_live_on_in_the_audit_log(world: Settings) -> None:
         assert wc.verify_audit(wh.con) == (True, None)
     for key in ("mid-pupil", "old-abuse", "old-neutral"):
         assert f'"{key}"' not in details
+
+
+def night(settings: Settings, run_id: str, when: datetime, items, *, delivered: bool) -> None:
+    """A run whose digest (of every neutral case waiting) is sent, or fails to send."""
+    with Warehouse.open(settings.database.path) as wh:
+        wh.start_run(run_id, "nightly")
+        posts = [p for p, _ in items]
+        wh.save_posts(run_id, posts, [["Test School"]] * len(posts))
+        wh.save_classifications(run_id, [p.post_id for p in posts], [c for _, c in items])
+        with transaction(wh.con):
+            open_cases(wh.con, settings, run_id, when)
+            queue_digest(wh.con, settings, when, force=True)
+            claimed = ob.claim(wh.con, settings, when)
+            results = [Result(m.message_id, delivered, "smtp: down") for m in claimed]
+            ob.record(wh.con, settings, claimed, results, when)
+
+
+def test_a_purged_unsent_digest_puts_its_kept_cases_back_in_the_queue(tmp_path: Path) -> None:
+    """An expired post's unsent digest is deleted; the other cases it listed (still within
+    retention) must go in the next digest, not stay marked as digested by a digest never sent.
+    Cases whose digest was sent stay digested."""
+    s = make_settings(tmp_path)
+    neutral = label("neutral")
+    night(s, "d1", OLD, [(post("a-old", "Test School fete", OLD), neutral),
+                         (post("b-kept", "Test School choir", OLD), neutral)], delivered=True)  # fmt: skip
+    night(s, "d2", OLD + timedelta(days=1),
+          [(post("c-old", "Test School fair", OLD), neutral),
+           (post("d-kept", "Test School thread", OLD), neutral)], delivered=False)  # fmt: skip
+    # Both kept posts were found again recently (their keys stay within retention); the second
+    # digest fails again.
+    night(s, "new", NEW, [(post("b-kept", "Test School choir, again", NEW), neutral),
+                          (post("d-kept", "Test School thread, more replies", NEW), neutral)],
+          delivered=False)  # fmt: skip
+    with Warehouse.open(s.database.path) as wh:
+        assert wc.undigested_cases(wh.con) == []
+        counts = purge(wh.con, s, NOW)
+        assert counts["posts_expired"] == 2
+        assert counts["outbox_deleted"] == 1 and counts["cases_undigested"] == 1
+        assert [c["post_key"] for c in wc.undigested_cases(wh.con)] == ["d-kept"]
+        with transaction(wh.con):
+            assert queue_digest(wh.con, s, NOW, force=True)["digest_items"] == 1
+        (body,) = rows(wh.con, "SELECT body FROM outbox WHERE status = 'pending'")[0]
+        assert "thread" in body and "fair" not in body
+        assert wc.verify_audit(wh.con) == (True, None)

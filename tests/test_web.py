@@ -439,6 +439,34 @@ def test_telnet_and_remote_control_are_off(httpserver: HTTPServer, tmp_path: Pat
     assert "RemoteControl" not in log
 
 
+def test_unresolvable_host_fails_fast_and_names_the_source(tmp_path: Path) -> None:
+    """A site whose host name does not resolve (no network, a wrong name): no retries, and the
+    queued requests (start URL, one search page per alias) fail at once instead of each waiting
+    out the download delay for the same failed lookup."""
+    source = source_for(
+        {
+            "start_urls": ["http://no-such-host.invalid/news"],
+            "search_url": "http://no-such-host.invalid/search?q={query}",
+        },
+        download_delay_seconds=2,  # the profile's defaults: every request waited ~2 s,
+        retries=2,  # and tried the lookup 3 times
+    )
+    job = {"site": source.site.model_dump(mode="json"), "aliases": SCHOOL["aliases"]}
+    started = time.monotonic()
+    out = run_crawl(
+        job, scrapy_overrides(source.web, source.site, "ua"), hard_timeout=60, workdir=tmp_path
+    )
+    assert time.monotonic() - started < 10  # was ~20 s for these three URLs
+    stats = out.summary["stats"]
+    assert stats["downloader/request_count"] == 1  # the robots.txt lookup; the rest fail at once
+    assert "retry/count" not in stats
+    result = source.to_result(out, {})
+    assert result.status == "failed"
+    assert result.error.startswith("web:test: every start URL failed: http://no-such-host.invalid/")
+    assert result.error.count("DNS lookup failed") == 3
+    assert result.state["last_run"]["failures"] == {"dns": 3}
+
+
 def test_crashing_crawl_is_reported(httpserver: HTTPServer, tmp_path: Path) -> None:
     source = source_for({"start_urls": [httpserver.url_for("/a.html")]})
     job = {"site": source.site.model_dump(mode="json"), "aliases": [], "raw_html_max_bytes": 10}

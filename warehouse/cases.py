@@ -347,6 +347,17 @@ def case_evidence(con: duckdb.DuckDBPyConnection, post_key: str) -> list[dict[st
 # -- changing cases (each writes its audit entry; wrap in a transaction) -----------------------
 
 
+def note_digest(note: str | None) -> dict[str, Any]:
+    """What the audit log keeps of a person's note: its SHA-256 and length, never the text.
+
+    Notes can name pupils, and an audit row can never be scrubbed (the chain would break). The
+    text lives only in ``cases.notes`` / ``corrections.note``, which the retention purge clears;
+    the hash still shows which note went with the entry while the text exists."""
+    if note is None:
+        return {}
+    return {"note_sha256": _sha(note), "note_chars": len(note)}
+
+
 def acknowledge(
     con: duckdb.DuckDBPyConnection, case_id: int, by: str, now: datetime
 ) -> dict[str, Any]:
@@ -383,7 +394,7 @@ def resolve(
         """,
         [now, by, stamp, stamp, now, by, case_id],
     )
-    append_audit(con, [AuditEntry(by, "resolved", case_id, {"note": note.strip()})], now)
+    append_audit(con, [AuditEntry(by, "resolved", case_id, note_digest(note.strip()))], now)
     return get_case(con, case_id)
 
 

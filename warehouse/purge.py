@@ -13,6 +13,9 @@ A post expires as a whole (every version of its key), and with it everything han
 * outbox: alerts and digests about it that were sent keep their row (who was told, when, on which
   channel) but lose subject, body and payload; unsent ones are deleted (a pending row with no
   content cannot be sent, and ``requeue_failed`` must not revive one);
+* a deleted unsent digest also listed cases that are not expiring: they lose their ``digest_id``
+  so the next digest lists them (at least once: someone whose copy of the old digest was sent
+  may see them twice, nobody misses them);
 * cases are kept as content-free records (label, roles, times, so response-time figures stay
   true and case numbers are never reused, which would mix two cases in the audit log): notes,
   post key and post id are scrubbed; a case still unresolved is closed as resolved by ``purge``.
@@ -97,6 +100,7 @@ def purge(
                     "cases_closed",
                     "outbox_scrubbed",
                     "outbox_deleted",
+                    "cases_undigested",
                 ),
                 0,
             )
@@ -132,11 +136,21 @@ def _delete(con: duckdb.DuckDBPyConnection, keys: list[str], now: datetime) -> d
         ).fetchall()
     ]
     # Messages about the expired cases: their alerts, and the digests that listed them.
-    counts["outbox_deleted"] = _count(
-        con,
+    deleted = con.execute(
         "DELETE FROM outbox WHERE status <> 'sent' "
-        "AND (list_contains(?::INTEGER[], case_id) OR list_contains(?::VARCHAR[], digest_id))",
+        "AND (list_contains(?::INTEGER[], case_id) OR list_contains(?::VARCHAR[], digest_id)) "
+        "RETURNING digest_id",
         [case_ids, digests],
+    ).fetchall()
+    counts["outbox_deleted"] = len(deleted)
+    # A digest deleted unsent listed other cases too: un-mark the ones that stay, or they would
+    # count as digested although no digest with them was ever sent.
+    unsent_digests = sorted({d for (d,) in deleted if d is not None})
+    counts["cases_undigested"] = _count(
+        con,
+        "UPDATE cases SET digest_id = NULL WHERE list_contains(?::VARCHAR[], digest_id) "
+        "AND NOT list_contains(?::INTEGER[], case_id)",
+        [unsent_digests, case_ids],
     )
     counts["outbox_scrubbed"] = _count(
         con,

@@ -33,6 +33,23 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 3_000_000
 DOWNLOAD_WARNSIZE = 1_000_000
 RETRY_TIMES = 2
+# Scrapy's default list without CannotResolveHostError: a host name that does not resolve (no
+# network, a wrong name) will not resolve a moment later either, and every retry waits out the
+# download delay again (a run with no network spent over a minute per site retrying).
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,  # raised by HttpCompressionMiddleware for an empty compressed body
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
+# Scrapy waits up to 60 s for a DNS answer by default; a resolver that has not answered in 10 s
+# is not going to.
+DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 10
 DEPTH_LIMIT = 2
@@ -46,6 +63,10 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "data/web-cache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
+
+# After RobotsTxtMiddleware (100): the robots.txt request is a host's first lookup, and when it
+# fails the page requests waiting on it fail at once instead of each trying the lookup again.
+DOWNLOADER_MIDDLEWARES = {"scrapers.web.middlewares.UnresolvableHostMiddleware": 120}
 
 ITEM_PIPELINES = {
     "scrapers.web.pipelines.CleanItemPipeline": 100,

@@ -46,6 +46,7 @@ _FAILURE_WORDS = {
     "timeout": "timed out",
     "too_large": "larger than the page size cap",
     "redirect_loop": "too many redirects",
+    "dns": "DNS lookup failed",
     "network": "network error",
 }
 

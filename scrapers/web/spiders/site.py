@@ -11,8 +11,8 @@ spider also opens the search page once per alias and fetches the result links (o
 followed further). Pages matching ``items`` (or every page when ``items`` is empty) become
 ``PageItem``s; search pages themselves never do.
 
-Every request has an errback, so failures (HTTP errors, robots.txt refusals, timeouts, pages over
-the size cap, redirect loops) are counted by kind and written with the stats to the summary file
+Every request has an errback, so failures (HTTP errors, robots.txt refusals, timeouts, DNS lookup
+failures, pages over the size cap, redirect loops) are counted by kind and written with the stats to the summary file
 when the spider closes; the parent process turns them into the source's status and error.
 """
 
@@ -27,7 +27,12 @@ from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -185,6 +190,9 @@ class SiteSpider(scrapy.Spider):
             kind, message = "timeout", str(exc) or "timed out"
         elif isinstance(exc, DownloadCancelledError) or "max size" in str(exc):
             kind, message = "too_large", "page larger than the size cap"
+        elif isinstance(exc, CannotResolveHostError):
+            # Not retried, and later requests to the host fail at once (middlewares.py).
+            kind, message = "dns", str(exc) or "DNS lookup failed"
         else:
             kind, message = "network", f"{type(exc).__name__}: {exc}"
         self.crawler.stats.inc_value(f"mentions/failures/{kind}")
