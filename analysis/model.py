@@ -13,6 +13,9 @@ matched post names the school, so the name is no evidence either way.
   each hostile signal split by whether it sits in reporting / condemning language;
 * the *sub-reason head* picks one of the eight sub-reasons for inappropriate posts.
 
+Posts the offence head is unsure of are also read by the offence encoder (analysis/encoder.py,
+a small fine-tuned transformer); inside its band P(offensive) is a blend of the two.
+
 Rules sit beside the heads where they are sharper: privacy rules override the label (naming a
 pupil is a breach even when polite); a journalist who says so and asks is a media enquiry;
 threat / harassment / slur wording outside reporting language lowers the offence threshold and
@@ -38,6 +41,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 
 from analysis import classifier_rules as rules
 from analysis.classify import SUBREASONS, Classification
+from analysis.encoder import OffenceEncoder, blend, load_encoder
 from analysis.enquiry import extract_enquiry
 from mentions.errors import ClassifierError
 
@@ -259,6 +263,12 @@ HOSTILE_HINT_THRESHOLD = 0.25
 STRONG_THREAT_THRESHOLD = 0.03
 # Civil criticism: complaint wording, no hostile signal, no swearing or insult.
 CIVIL_THRESHOLD = 0.9
+# Posts with these policy signals are left to the heads and rules trained for them: the
+# offence encoder learnt offensive *tone* from OLID, and a polite impersonation ("I run the
+# official account now, DM me"), a calm slur or a leak is not offensive in tone.
+ENCODER_SKIP_SIGNALS = frozenset(
+    {"speaks as the school", "leaked internal document", "slur or identity hostility"}
+)
 
 # What an explanation may show: words people can read as a reason. Stop-word-only n-grams
 # ("should be", "full of"), punctuation, numbers, filler and the school's own names and place
@@ -300,8 +310,10 @@ class TrainedClassifier:
         offence_threshold: float = 0.5,
         media_threshold: float = 0.5,
         protected_names: frozenset[str] = frozenset(),
+        encoder: OffenceEncoder | None = None,
     ):
         self.featurizer = featurizer
+        self.encoder = encoder
         self.media = media
         self.offence = offence
         self.subreason = subreason
@@ -349,12 +361,24 @@ class TrainedClassifier:
     # -- scoring ------------------------------------------------------------------------------
     def predict_proba(
         self, texts: Sequence[str], signals: Sequence[list[tuple[str, str]]] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
-        """P(media) and P(offensive) per normalised text, and the feature matrix."""
+    ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, np.ndarray]:
+        """P(media) and P(offensive) per normalised text, the feature matrix, and the encoder's
+        P(offensive) where it read the post (NaN where the linear head was sure enough)."""
+        if signals is None:
+            signals = [rules.offence_signals(t) for t in texts]
         x = self.featurizer.transform(texts)
         p_media = self.media.proba(self.media_matrix(x, texts))[:, 1]
         p_off = self.offence.proba(self.offence_matrix(x, texts, signals))[:, 1]
-        return p_media, p_off, x
+        p_enc = np.full(len(texts), np.nan)
+        if self.encoder is not None:
+            policy = np.array(
+                [any(n in ENCODER_SKIP_SIGNALS for n, _ in s) for s in signals], dtype=bool
+            )
+            read = np.flatnonzero(self.encoder.in_band(p_off) & ~policy)
+            if len(read):
+                p_enc[read] = self.encoder.proba([texts[i] for i in read])
+                p_off[read] = blend(p_off[read], p_enc[read], self.encoder.linear_weight)
+        return p_media, p_off, x, p_enc
 
     def _top_words(self, x: sparse.csr_matrix, i: int, coef: np.ndarray, k: int = 3) -> list[str]:
         # Contribution of each word n-gram present = tf-idf value x weight; the biggest positive
@@ -385,7 +409,7 @@ class TrainedClassifier:
             return []
         texts = [normalise(t or "", x or "") for t, x in items]
         signals = [rules.offence_signals(t) for t in texts]
-        p_media, p_off, x = self.predict_proba(texts, signals)
+        p_media, p_off, x, p_enc = self.predict_proba(texts, signals)
         out: list[Classification] = []
         sub_p = None
         for i, text in enumerate(texts):
@@ -397,6 +421,8 @@ class TrainedClassifier:
                 "neutral": (1 - pm) * (1 - po),
             }
             details: dict[str, Any] = {"probabilities": {k: round(v, 4) for k, v in probs.items()}}
+            if not np.isnan(p_enc[i]):
+                details["encoder_p_offensive"] = round(float(p_enc[i]), 4)
             if privacy:
                 # Policy: naming or locating a pupil is a privacy breach whatever the tone.
                 conf = max(0.9, probs["inappropriate"])
@@ -472,6 +498,8 @@ class TrainedClassifier:
                     why.append("signals: " + ", ".join(f"{n} {w!r}" for n, w in shown[:3]))
                 if words:
                     why.append(f"offensive words: {', '.join(words)}")
+                if not np.isnan(p_enc[i]):
+                    why.append(f"sentence model {p_enc[i]:.2f}")
                 out.append(
                     Classification(
                         "inappropriate",
@@ -601,6 +629,16 @@ def load_model(path: Path | str = DEFAULT_MODEL) -> TrainedClassifier:
         raise ClassifierError(
             f"classifier model {path}: unknown sub-reasons {heads['subreason'].classes}"
         )
+    encoder = None
+    if metadata.get("encoder"):
+        # The heads were measured with this encoder: another one would be an unmeasured model.
+        encoder = load_encoder()
+        if encoder.version != metadata["encoder"]["version"]:
+            raise ClassifierError(
+                f"classifier model {path} was trained with offence encoder "
+                f"{metadata['encoder']['version']}, but {encoder.version} is installed: "
+                f"retrain with `mentions train`"
+            )
     return TrainedClassifier(
         featurizer,
         heads["media"],
@@ -609,4 +647,5 @@ def load_model(path: Path | str = DEFAULT_MODEL) -> TrainedClassifier:
         metadata,
         offence_threshold=float(config["offence_threshold"]),
         media_threshold=float(config["media_threshold"]),
+        encoder=encoder,
     )

@@ -32,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from analysis.classify import LABELS, SUBREASONS, Classifier
+from analysis.encoder import ENCODER_META, ENCODER_MODEL, load_encoder
 from analysis.model import (
     DEFAULT_MODEL,
     WORD_TOKEN_PATTERN,
@@ -77,6 +78,10 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _from_olid(label: str) -> str:
+    return "inappropriate" if label == "OFF" else "neutral"
+
+
 def read_olid(path: Path | str = DEFAULT_OLID) -> list[Example]:
     path = Path(path)
     if not path.is_file():
@@ -88,7 +93,7 @@ def read_olid(path: Path | str = DEFAULT_OLID) -> list[Example]:
             Example(
                 "",
                 row["tweet"],
-                "inappropriate" if row["subtask_a"] == "OFF" else "neutral",
+                _from_olid(row["subtask_a"]),
                 source="olid",
             )
             for row in reader
@@ -346,7 +351,8 @@ def evaluate_file(
 
     An OLID file (tab separated with ``tweet`` and ``subtask_a`` columns) is compared on the binary
     mapping OFF ~ inappropriate, NOT ~ neutral or media_enquiry. ``split`` keeps only the rows
-    whose ``split`` column has that value (``test``: the school-context held-out groups).
+    whose ``split`` column has that value (``test``: the school-context held-out groups); for
+    OLID's training file ``test`` is the seeded 20 % held out from training (``olid_split``).
     """
     path = Path(path)
     if not path.is_file():
@@ -358,13 +364,20 @@ def evaluate_file(
         quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
         rows = list(csv.DictReader(fh, delimiter=delimiter, quoting=quoting))
     columns = set(rows[0]) if rows else set()
-    if split is not None:
+    olid = {"tweet", "subtask_a"} <= columns
+    if split is not None and olid and "split" not in columns:
+        # OLID's training file: the seeded held-out part the shipped model never trained on.
+        if split != "test":
+            raise ClassifierError(f"{path}: an OLID file has only --split test (the held-out 20%)")
+        examples = [Example("", r["tweet"], _from_olid(r["subtask_a"])) for r in rows]
+        held_out = {id(e) for e in olid_split(examples)[1]}
+        rows = [r for r, e in zip(rows, examples, strict=True) if id(e) in held_out]
+    elif split is not None:
         if "split" not in columns:
             raise ClassifierError(f"{path}: --split needs a 'split' column")
         rows = [r for r in rows if r["split"] == split]
         if not rows:
             raise ClassifierError(f"{path}: no rows with split={split!r}")
-    olid = {"tweet", "subtask_a"} <= columns
     if olid:
         text_column, label_column = "tweet", "subtask_a"
     for col in (text_column, label_column, title_column):
@@ -430,7 +443,7 @@ def train(
         "code": hashlib.sha256(
             b"".join(
                 (Path(__file__).parent / name).read_bytes()
-                for name in ("model.py", "classifier_rules.py")
+                for name in ("model.py", "classifier_rules.py", "encoder.py")
             )
         ).hexdigest(),
     }
@@ -446,9 +459,15 @@ def train(
 
     digest = hashlib.sha256(json.dumps([hashes, seed], sort_keys=True).encode()).hexdigest()[:10]
     version = f"tfidf-lr-prof-2+{digest}"
+    # The shipped offence encoder (analysis/train_encoder.py) reads the posts the offence head
+    # is unsure of; the heads are measured with it, and the model is only loaded with it.
+    encoder = load_encoder() if ENCODER_META.is_file() else None
+    if encoder is not None:
+        version += "+" + encoder.version
     started = time.perf_counter()
     model = fit(examples, seed=seed, version=version)
     fit_seconds = time.perf_counter() - started
+    model.encoder = encoder
 
     metrics: dict[str, Any] = {}
     school_report = _evaluate_examples(model, school_test, olid=False)
@@ -465,7 +484,10 @@ def train(
         "condemnation gates, civil-complaint column), LR media head with enquiry rule features, "
         "LR sub-reason head (privacy_breach only from the privacy rules / protected names); "
         "privacy / threat (incl. first-person intent to harm) / impersonation / harassment rules; "
-        "civil criticism (complaint wording, no swearing or hostile signal) needs P(off) >= 0.9",
+        "civil criticism (complaint wording, no swearing or hostile signal) needs P(off) >= 0.9; "
+        "posts with linear P(off) inside the offence encoder's band (3-layer MiniLM, int8 ONNX, "
+        "analysis/train_encoder.py) and no impersonation / leak / slur signal get a logit blend "
+        "of the linear and encoder probabilities",
         "choices": "offence head: plain LR C=1 with the profanity score beat NB-LR (0.738) and "
         "NB-LR + profanity score (0.749) on an inner 20% validation split of OLID train (0.755; "
         "0.733 without the score); the best inner-validation threshold was within 0.01 of 0.5, "
@@ -487,8 +509,15 @@ def train(
         "library_versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
         "metrics": metrics,
     }
+    if encoder is not None:
+        metadata["encoder"] = {
+            "version": encoder.version,
+            "sha256": sha256(ENCODER_MODEL),
+            "band": list(encoder.band),
+            "linear_weight": encoder.linear_weight,
+            "metrics": encoder.meta.get("metrics", {}),
+        }
     model.metadata = metadata
-    model.version = version
     if out_path is not None:
         save_model(model, Path(out_path))
     return model, metadata

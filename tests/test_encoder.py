@@ -1,0 +1,126 @@
+"""The offence encoder (int8 ONNX MiniLM) and its cascade with the linear offence head."""
+
+import copy
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from analysis.classify import load_classifier
+from analysis.encoder import (
+    ENCODER_META,
+    ENCODER_MODEL,
+    ENCODER_TOKENIZER,
+    blend,
+    load_encoder,
+)
+from analysis.model import DEFAULT_MODEL, load_model, normalise
+from analysis.training import sha256
+from mentions.errors import ClassifierError
+
+
+@pytest.fixture(scope="module")
+def clf():
+    return load_classifier()
+
+
+def test_the_shipped_model_uses_the_shipped_encoder(clf):
+    meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
+    assert clf.encoder is not None
+    assert meta["encoder"]["version"] == clf.encoder.version
+    assert meta["encoder"]["sha256"] == sha256(ENCODER_MODEL)
+    assert clf.version.endswith("+" + clf.encoder.version)
+    assert ENCODER_MODEL.stat().st_size < 25 * 1024 * 1024
+
+
+def test_encoder_reads_sentences_not_just_words():
+    enc = load_encoder()
+    p = enc.proba(
+        [
+            "you are a disgusting lying piece of garbage and everyone knows it",
+            "lovely concert tonight, the choir were brilliant",
+            "she is so stupid it hurts to watch",
+            "the maths results went up again this year",
+        ]
+    )
+    assert p[0] > 0.5 and p[2] > 0.5
+    assert p[1] < 0.5 and p[3] < 0.5
+    # A post's score does not depend on the posts read with it (the same post, the same label).
+    single = enc.proba(["she is so stupid it hurts to watch"])
+    assert single[0] == p[2]
+    assert enc.proba([]).shape == (0,)
+    assert enc.proba([""]).shape == (1,)
+
+
+def test_blend_is_a_logit_mean():
+    lin, enc = np.array([0.2, 0.9]), np.array([0.8, 0.1])
+    assert blend(lin, enc, 1.0) == pytest.approx(lin)
+    assert blend(lin, enc, 0.0) == pytest.approx(enc)
+    assert blend(np.array([0.2]), np.array([0.8]), 0.5)[0] == pytest.approx(0.5)
+
+
+def test_only_posts_inside_the_band_reach_the_encoder(clf):
+    texts = [
+        normalise("", t)
+        for t in [
+            "you fucking scumbag cunt",  # the linear head is sure: outside the band
+            "Bake sale on Friday in the hall from 3pm",  # sure the other way
+            "He is such a liar and a fraud, typical politician",
+            "Go home you're drunk",
+        ]
+    ]
+    p_media, p_off, _, p_enc = clf.predict_proba(texts)
+    linear = copy.copy(clf)
+    linear.encoder = None
+    _, p_lin, _, p_none = linear.predict_proba(texts)
+    assert np.isnan(p_none).all()
+    read = clf.encoder.in_band(p_lin)
+    assert not read[0] and not read[1]
+    assert read.any(), "some of these are uncertain for the linear head"
+    assert np.isnan(p_enc[~read]).all() and not np.isnan(p_enc[read]).any()
+    assert p_off[~read] == pytest.approx(p_lin[~read])
+    expected = blend(p_lin[read], p_enc[read], clf.encoder.linear_weight)
+    assert p_off[read] == pytest.approx(expected)
+
+
+def test_explanations_name_the_sentence_model_when_it_was_asked(clf):
+    results = clf.classify_batch([("", "He is such a liar and a fraud, typical politician")])
+    r = results[0]
+    if "encoder_p_offensive" in r.details and r.label == "inappropriate":
+        assert "sentence model" in r.explanation
+    assert r.label in ("neutral", "inappropriate")
+
+
+def _copy_model(tmp_path):
+    for suffix in (".npz", ".json"):
+        shutil.copy(DEFAULT_MODEL.with_suffix(suffix), tmp_path / f"classifier{suffix}")
+    return tmp_path / "classifier.npz"
+
+
+def test_a_model_trained_with_another_encoder_is_refused(tmp_path):
+    path = _copy_model(tmp_path)
+    meta = json.loads(path.with_suffix(".json").read_text())
+    meta["encoder"]["version"] = "minilm-3l-off-1+0000000000"
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(ClassifierError, match="retrain"):
+        load_model(path)
+
+
+def test_a_corrupt_encoder_file_names_the_file(tmp_path):
+    bad = tmp_path / "offence_encoder.onnx"
+    bad.write_bytes(b"not an onnx graph")
+    with pytest.raises(ClassifierError, match="offence_encoder.onnx"):
+        load_encoder(bad, ENCODER_TOKENIZER, ENCODER_META)
+    with pytest.raises(ClassifierError, match="does not load"):
+        load_encoder(ENCODER_MODEL, ENCODER_TOKENIZER, tmp_path / "missing.json")
+
+
+def test_the_olid_figures_in_the_metadata_are_what_evaluate_prints():
+    # `mentions evaluate OLID.tsv --split test` reads exactly the held-out part training measured.
+    from analysis.training import DEFAULT_OLID, evaluate_file
+
+    meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
+    report = evaluate_file(DEFAULT_OLID, split="test")
+    assert report.confusion == meta["metrics"]["olid_test"]["confusion"]
+    assert report.support == meta["held_out_rows"]["olid"]
