@@ -10,6 +10,7 @@ through an outbox in the warehouse so nothing is lost and nothing is sent twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -43,6 +44,7 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int  # before this attempt
     case_id: int | None = None
+    claimed_at: datetime | None = None  # which claim holds the row (``record`` checks it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ SYSTEM = "school-mentions"
 # by side. Waits per SMTP connection: connect, greeting, EHLO, STARTTLS, EHLO, AUTH (two
 # replies), QUIT; per email: MAIL, RCPT, DATA, the message, its reply. Per webhook post:
 # connect (with TLS), send, reply. (A server that trickles bytes slower than the timeout can
-# still outlast this: ``record`` then leaves alone rows another pass has since marked sent.)
+# still outlast this: ``record`` then leaves alone rows another pass has re-claimed or sent.)
 SMTP_WAITS_PER_CONNECTION = 8
 SMTP_WAITS_PER_EMAIL = 5
 WEBHOOK_WAITS_PER_POST = 3
@@ -147,6 +147,7 @@ def claim(
             payload=json.loads(r[7]) if isinstance(r[7], str) else dict(r[7] or {}),
             attempts=int(r[8]),
             case_id=r[9],
+            claimed_at=now,
         )
         for r in rows
     ]
@@ -191,11 +192,12 @@ def record(
 ) -> dict[str, int]:
     """Write the outcome of a delivery pass and audit it. Returns sent / failed / gave_up.
 
-    Only rows still ``sending`` are updated: a pass that outlived its lease must not turn a row
-    that another pass has since sent back into ``pending`` (it would be sent once more)."""
+    Only rows still held by this pass's claim are updated: a pass that outlived its lease must
+    not turn a row that another pass has since sent, or re-claimed and is still sending, back
+    into ``pending`` (it would be sent once more)."""
     by_id = {c.message_id: c for c in claimed}
     max_attempts = settings.routing.outbox.max_attempts
-    ids, statuses, attempts, next_at, errors, sent_at = [], [], [], [], [], []
+    ids, statuses, attempts, next_at, errors, sent_at, held = [], [], [], [], [], [], []
     audit: list[AuditEntry] = []
     counts = {"sent": 0, "failed": 0, "gave_up": 0}
     for result in results:
@@ -214,6 +216,7 @@ def record(
         next_at.append(now + backoff(settings, tries) if status == "pending" else now)
         errors.append(result.error)
         sent_at.append(when)
+        held.append(msg.claimed_at)
         detail: dict[str, Any] = {
             "message_id": msg.message_id,
             "kind": msg.kind,
@@ -239,6 +242,7 @@ def record(
             "next_attempt": pa.array(next_at, _TS),
             "last_error": pa.array(errors, pa.string()),
             "sent_at": pa.array(sent_at, _TS),
+            "claimed_at": pa.array(held, _TS),
         }
     )
     with staged(con, "staged_results", rows):
@@ -249,6 +253,7 @@ def record(
                    sent_at = s.sent_at, claimed_at = NULL, lease_until = NULL
             FROM staged_results s
             WHERE outbox.message_id = s.message_id AND outbox.status = 'sending'
+              AND (s.claimed_at IS NULL OR outbox.claimed_at = s.claimed_at)
             """
         )
     append_audit(con, audit, now)

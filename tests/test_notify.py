@@ -384,6 +384,39 @@ def test_a_late_failed_pass_does_not_unsend_a_sent_message(tmp_path: Path, sinks
     assert send_outbox(settings, now=MON + timedelta(days=1))["alerts_sent"] == 0
 
 
+def test_a_late_pass_leaves_alone_rows_another_pass_holds(tmp_path: Path, sinks) -> None:
+    """Pass A outlives its lease and pass B re-claims the rows: A's late failure must not make
+    them pending while B is still sending them, or B's success would be lost and sent again."""
+    from notify import Result
+
+    mail, hooks = sinks
+    settings = make_settings(tmp_path, mail.port, hooks.base_url, sending_lease_seconds=60)
+    seed(settings, ITEMS[:1])
+    with Warehouse.open(settings.database.path) as wh:
+        from mentions.respond import open_cases
+
+        open_cases(wh.con, settings, "run-1", MON)
+        pass_a = ob.claim(wh.con, settings, MON)
+        expired = MON + timedelta(
+            seconds=ob.lease_seconds(settings, [m.channel for m in pass_a]) + 1
+        )
+        pass_b = ob.claim(wh.con, settings, expired)
+        assert {m.message_id for m in pass_b} == {m.message_id for m in pass_a}
+        late = expired + timedelta(seconds=30)
+        ob.record(
+            wh.con,
+            settings,
+            pass_a,
+            [Result(m.message_id, False, "smtp: timed out") for m in pass_a],
+            late,
+        )
+        assert wh.con.execute("SELECT DISTINCT status FROM outbox").fetchall() == [("sending",)]
+        ob.record(
+            wh.con, settings, pass_b, [Result(m.message_id, True, None) for m in pass_b], late
+        )
+        assert wh.con.execute("SELECT DISTINCT status FROM outbox").fetchall() == [("sent",)]
+
+
 class _SlowSmtp:
     """An SMTP server that answers every command just inside the client's timeout (a busy or
     tarpitting server): each email of a pass costs several waits, none of which times out."""

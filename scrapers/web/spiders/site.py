@@ -12,8 +12,9 @@ followed further). Pages matching ``items`` (or every page when ``items`` is emp
 ``PageItem``s; search pages themselves never do.
 
 Every request has an errback, so failures (HTTP errors, robots.txt refusals, timeouts, DNS lookup
-failures, pages over the size cap, redirect loops) are counted by kind and written with the stats to the summary file
-when the spider closes; the parent process turns them into the source's status and error.
+failures, pages over the size cap, redirect loops) are counted by kind and written with the stats
+to the summary file when the spider closes; the parent process turns them into the source's
+status and error.
 """
 
 from __future__ import annotations
