@@ -524,7 +524,8 @@ class TrainedClassifier:
                     round(probs["neutral"], 4),
                     "no enquiry or offence signal"
                     + (f"; signals: {', '.join(calming)}" if calming else "")
-                    + (f"; words: {', '.join(words)}" if words else ""),
+                    + (f"; words: {', '.join(words)}" if words else "")
+                    + (f"; sentence model {p_enc[i]:.2f}" if not np.isnan(p_enc[i]) else ""),
                     self.version,
                     details,
                 )

@@ -85,11 +85,17 @@ def test_only_posts_inside_the_band_reach_the_encoder(clf):
 
 
 def test_explanations_name_the_sentence_model_when_it_was_asked(clf):
-    results = clf.classify_batch([("", "He is such a liar and a fraud, typical politician")])
-    r = results[0]
-    if "encoder_p_offensive" in r.details and r.label == "inappropriate":
-        assert "sentence model" in r.explanation
-    assert r.label in ("neutral", "inappropriate")
+    texts = [
+        "He is such a liar and a fraud, typical politician",
+        "Go home you're drunk",
+        "She should ask a few native Americans what their take on this is.",
+        "you fucking scumbag cunt",
+    ]
+    results = clf.classify_batch([("", t) for t in texts])
+    asked = ["encoder_p_offensive" in r.details for r in results]
+    assert any(asked) and not asked[-1]
+    for r, was_asked in zip(results, asked, strict=True):
+        assert ("sentence model" in r.explanation) == was_asked
 
 
 def _copy_model(tmp_path):
