@@ -66,32 +66,27 @@ class OffenceEncoder:
         self.session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
-        self.workers = max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
-        self._pool: ThreadPoolExecutor | None = None
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        self.workers = max(1, min(cores or os.cpu_count() or 1, MAX_WORKERS))
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
         # One post per call, never batched: int8 activations are scaled per call, so in a batch
         # a post's score would move (by ~0.003) with its neighbours, and the same post could get
         # a different label in another run. Calls run in parallel threads instead (onnxruntime
-        # releases the GIL), which gives every post the same score as when read alone.
+        # releases the GIL), which gives every post the same score as when read alone. The pool
+        # lives for one call only: a pool kept across calls would hang a forked child process.
         ids = [np.array([e.ids], dtype=np.int64) for e in self.tokenizer.encode_batch(list(texts))]
         if len(ids) < 2 * self.workers:
-            logits = self._run(ids)
+            logits = [self._run(x) for x in ids]
         else:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="encoder")
-            parts = list(
-                self._pool.map(self._run, [ids[k :: self.workers] for k in range(self.workers)])
-            )
-            logits: list[Any] = [None] * len(ids)
-            for k, part in enumerate(parts):
-                logits[k :: self.workers] = part
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="encoder") as pool:
+                logits = list(pool.map(self._run, ids))
         z = np.array([lg[1] - lg[0] for lg in logits], dtype=np.float64)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def _run(self, ids: list[np.ndarray]) -> list[np.ndarray]:
-        feed = self.session.run
-        return [feed(None, {"input_ids": x, "attention_mask": np.ones_like(x)})[0][0] for x in ids]
+    def _run(self, ids: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        return self.session.run(None, feed)[0][0]
 
     def in_band(self, p_linear: np.ndarray) -> np.ndarray:
         return (p_linear >= self.band[0]) & (p_linear <= self.band[1])
@@ -102,8 +97,26 @@ def load_encoder(
     tokenizer_path: Path = ENCODER_TOKENIZER,
     meta_path: Path = ENCODER_META,
 ) -> OffenceEncoder:
+    """The shipped encoder; every problem is a ``ClassifierError`` naming the file at fault."""
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError as exc:
+        raise ClassifierError(
+            f"the offence encoder needs {exc.name}: install the project again (pip install -e .)"
+        ) from None
+    for path in (model_path, tokenizer_path, meta_path):
+        if not Path(path).is_file():
+            raise ClassifierError(
+                f"offence encoder file {path} is missing: it ships in analysis/models/; "
+                f"rebuild it with `python -m analysis.train_encoder`"
+            )
     try:
         meta = json.loads(Path(meta_path).read_text(encoding="utf-8"))
         return OffenceEncoder(Path(model_path), Path(tokenizer_path), meta)
-    except Exception as exc:  # missing file, bad JSON, an ONNX file onnxruntime can't read
-        raise ClassifierError(f"offence encoder {model_path} does not load: {exc}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ClassifierError(f"offence encoder metadata {meta_path} is invalid: {exc!r}") from None
+    except Exception as exc:  # onnxruntime / tokenizers errors have no common base class
+        raise ClassifierError(
+            f"offence encoder {model_path} or its tokenizer {tokenizer_path} does not load: {exc}"
+        ) from None

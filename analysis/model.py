@@ -634,10 +634,17 @@ def load_model(path: Path | str = DEFAULT_MODEL) -> TrainedClassifier:
     if metadata.get("encoder"):
         # The heads were measured with this encoder: another one would be an unmeasured model.
         encoder = load_encoder()
-        if encoder.version != metadata["encoder"]["version"]:
+        measured = metadata["encoder"]
+        if (
+            encoder.version != measured.get("version")
+            or list(encoder.band) != measured.get("band")
+            or encoder.linear_weight != measured.get("linear_weight")
+        ):
             raise ClassifierError(
-                f"classifier model {path} was trained with offence encoder "
-                f"{metadata['encoder']['version']}, but {encoder.version} is installed: "
+                f"classifier model {path} was measured with offence encoder "
+                f"{measured.get('version')} (band {measured.get('band')}, linear weight "
+                f"{measured.get('linear_weight')}), but {encoder.version} (band "
+                f"{list(encoder.band)}, linear weight {encoder.linear_weight}) is installed: "
                 f"retrain with `mentions train`"
             )
     return TrainedClassifier(

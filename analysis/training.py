@@ -369,8 +369,14 @@ def evaluate_file(
         # OLID's training file: the seeded held-out part the shipped model never trained on.
         if split != "test":
             raise ClassifierError(f"{path}: an OLID file has only --split test (the held-out 20%)")
+        if classifier is None:
+            from analysis.classify import load_classifier
+
+            classifier = load_classifier()
+        # The split the model was trained and measured with (its seed is in its metadata).
+        seed = int(getattr(classifier, "metadata", {}).get("seed", SEED))
         examples = [Example("", r["tweet"], _from_olid(r["subtask_a"])) for r in rows]
-        held_out = {id(e) for e in olid_split(examples)[1]}
+        held_out = {id(e) for e in olid_split(examples, seed)[1]}
         rows = [r for r, e in zip(rows, examples, strict=True) if id(e) in held_out]
     elif split is not None:
         if "split" not in columns:

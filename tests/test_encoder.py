@@ -2,11 +2,13 @@
 
 import copy
 import json
+import multiprocessing
 import shutil
 
 import numpy as np
 import pytest
 
+from analysis import model as model_module
 from analysis.classify import load_classifier
 from analysis.encoder import (
     ENCODER_META,
@@ -34,23 +36,50 @@ def test_the_shipped_model_uses_the_shipped_encoder(clf):
     assert ENCODER_MODEL.stat().st_size < 25 * 1024 * 1024
 
 
+SENTENCES = [
+    "you are a disgusting lying piece of garbage and everyone knows it",
+    "lovely concert tonight, the choir were brilliant",
+    "she is so stupid it hurts to watch",
+    "the maths results went up again this year",
+]
+# Enough posts for the encoder's parallel path on up to 8 cores (it reads alone below 2 x cores).
+MANY = [f"{t} ({i})" for i in range(5) for t in SENTENCES]
+
+
 def test_encoder_reads_sentences_not_just_words():
     enc = load_encoder()
-    p = enc.proba(
-        [
-            "you are a disgusting lying piece of garbage and everyone knows it",
-            "lovely concert tonight, the choir were brilliant",
-            "she is so stupid it hurts to watch",
-            "the maths results went up again this year",
-        ]
-    )
+    p = enc.proba(SENTENCES)
     assert p[0] > 0.5 and p[2] > 0.5
     assert p[1] < 0.5 and p[3] < 0.5
-    # A post's score does not depend on the posts read with it (the same post, the same label).
-    single = enc.proba(["she is so stupid it hurts to watch"])
-    assert single[0] == p[2]
     assert enc.proba([]).shape == (0,)
     assert enc.proba([""]).shape == (1,)
+
+
+def test_a_post_scores_the_same_alone_and_among_others():
+    enc = load_encoder()
+    together = enc.proba(MANY)
+    alone = np.array([enc.proba([t])[0] for t in MANY])
+    assert len(MANY) >= 2 * enc.workers or enc.workers > 8
+    assert np.array_equal(together, alone)  # also proves the parallel path keeps the order
+
+
+_PARENT_ENCODER = None
+
+
+def lambda_free_child(texts):
+    # Runs in the forked child with the encoder the parent loaded and used.
+    return _PARENT_ENCODER.proba(texts).tolist()
+
+
+def test_a_forked_process_can_still_use_the_encoder():
+    # Prefect and multiprocessing fork on Linux: nothing the encoder keeps may hang a child.
+    global _PARENT_ENCODER
+    enc = _PARENT_ENCODER = load_encoder()
+    parent = enc.proba(MANY)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        child = pool.apply_async(lambda_free_child, (MANY,)).get(timeout=60)
+    assert child == pytest.approx(parent.tolist())
 
 
 def test_blend_is_a_logit_mean():
@@ -98,19 +127,48 @@ def test_explanations_name_the_sentence_model_when_it_was_asked(clf):
         assert ("sentence model" in r.explanation) == was_asked
 
 
+def test_posts_with_policy_signals_stay_with_the_rules(clf, monkeypatch):
+    # A polite impersonation is not offensive in tone: the encoder would talk the heads out of it.
+    text = normalise(
+        "",
+        "Hi, I run the official Latifiah account now. DM me for admissions and fee discounts, "
+        "payment by bank transfer only",
+    )
+    linear = copy.copy(clf)
+    linear.encoder = None
+    assert clf.encoder.in_band(linear.predict_proba([text])[1])[0], "in the band"
+    assert np.isnan(clf.predict_proba([text])[3][0])
+    monkeypatch.setattr(model_module, "ENCODER_SKIP_SIGNALS", frozenset())
+    assert not np.isnan(clf.predict_proba([text])[3][0])
+
+
 def _copy_model(tmp_path):
     for suffix in (".npz", ".json"):
         shutil.copy(DEFAULT_MODEL.with_suffix(suffix), tmp_path / f"classifier{suffix}")
     return tmp_path / "classifier.npz"
 
 
-def test_a_model_trained_with_another_encoder_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "key, value",
+    [("version", "minilm-3l-off-1+0000000000"), ("band", [0.0, 1.0]), ("linear_weight", 0.0)],
+)
+def test_a_model_measured_with_another_encoder_is_refused(tmp_path, key, value):
     path = _copy_model(tmp_path)
     meta = json.loads(path.with_suffix(".json").read_text())
-    meta["encoder"]["version"] = "minilm-3l-off-1+0000000000"
+    meta["encoder"][key] = value
     path.with_suffix(".json").write_text(json.dumps(meta))
     with pytest.raises(ClassifierError, match="retrain"):
         load_model(path)
+
+
+def test_a_model_trained_without_the_encoder_loads_without_it(tmp_path):
+    path = _copy_model(tmp_path)
+    meta = json.loads(path.with_suffix(".json").read_text())
+    del meta["encoder"]
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    model = load_model(path)
+    assert model.encoder is None
+    assert np.isnan(model.predict_proba(["Go home you're drunk"])[3]).all()
 
 
 def test_a_corrupt_encoder_file_names_the_file(tmp_path):
@@ -118,8 +176,14 @@ def test_a_corrupt_encoder_file_names_the_file(tmp_path):
     bad.write_bytes(b"not an onnx graph")
     with pytest.raises(ClassifierError, match="offence_encoder.onnx"):
         load_encoder(bad, ENCODER_TOKENIZER, ENCODER_META)
-    with pytest.raises(ClassifierError, match="does not load"):
+    with pytest.raises(ClassifierError, match="missing.json is missing"):
         load_encoder(ENCODER_MODEL, ENCODER_TOKENIZER, tmp_path / "missing.json")
+    with pytest.raises(ClassifierError, match="nope.tokenizer.json is missing"):
+        load_encoder(ENCODER_MODEL, tmp_path / "nope.tokenizer.json", ENCODER_META)
+    meta = tmp_path / "meta.json"
+    meta.write_text(json.dumps({"version": "x", "band": [0.3, 0.8], "max_tokens": 80}))
+    with pytest.raises(ClassifierError, match="meta.json is invalid.*linear_weight"):
+        load_encoder(ENCODER_MODEL, ENCODER_TOKENIZER, meta)
 
 
 def test_the_olid_figures_in_the_metadata_are_what_evaluate_prints():
