@@ -91,6 +91,7 @@ _TAG_THEM = re.compile(
 _WORD = re.compile(r"[a-z]+")
 _YEAR_GROUP = re.compile(r"\byear\s?\d{1,2}\b")
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z]+)\b)")
+_NAME_IN_YEAR = re.compile(r"\b([a-z]+)\s+(?:from|in)\s+(?:the\s+)?(year\s?\d{1,2})\b")
 
 
 class _LowerPattern:
@@ -433,6 +434,15 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
             ):
                 hits.append(f"pupil named with year group: {m.group(1)} {m.group(2)}")
                 break
+        else:
+            # A first name alone, put in a year group ("ignore Aisha from year 10"): in one
+            # school that is enough to identify a child.
+            for m in _NAME_IN_YEAR.finditer(low):
+                if m.group(1) in FIRST_NAMES and not _TITLE_BEFORE.search(
+                    low[max(0, m.start() - 12) : m.start()]
+                ):
+                    hits.append(f"pupil named with year group: {m.group(1).title()}, {m.group(2)}")
+                    break
     if _PHOTO_OF_PUPILS.search(low):
         # A photo or video of pupils with a first name, or with a call to name them.
         names = [w for w in _WORD.findall(low) if w in FIRST_NAMES]

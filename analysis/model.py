@@ -265,9 +265,18 @@ STRONG_THREAT_THRESHOLD = 0.03
 CIVIL_THRESHOLD = 0.9
 # Posts with these policy signals are left to the heads and rules trained for them: the
 # offence encoder learnt offensive *tone* from OLID, and a polite impersonation ("I run the
-# official account now, DM me"), a calm slur or a leak is not offensive in tone.
+# official account now, DM me"), a calm slur, a leak or a threat without a swear word ("I'll be
+# waiting outside the gates for that teacher") is not offensive in tone. (Cost on held-out OLID:
+# 0.0008 macro-F1; without it school-context inappropriate recall fell to 0.92.)
 ENCODER_SKIP_SIGNALS = frozenset(
-    {"speaks as the school", "leaked internal document", "slur or identity hostility"}
+    {
+        "speaks as the school",
+        "leaked internal document",
+        "slur or identity hostility",
+        "threat wording",
+        "threat intent",
+        "harassment_bullying wording",
+    }
 )
 
 # What an explanation may show: words people can read as a reason. Stop-word-only n-grams

@@ -876,3 +876,33 @@ def test_evaluate_split_keeps_only_the_held_out_rows(tmp_path):
     assert report.support == 1
     with pytest.raises(ClassifierError, match="no rows"):
         evaluate_file(path, split="validation")
+
+
+# -- written after the offence encoder landed (fresh sentences, not in the training data) -------
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        # a threat without a swear word: the sentence model finds it calm, the rules do not
+        (
+            "I'll be waiting outside Latifiah gates at 3:30 for that teacher, he's getting it",
+            "threat",
+        ),
+        # a first name in a year group identifies a child in one school
+        ("Everyone ignore Aisha from Latifiah year 10, she's a snake", "privacy_breach"),
+        ("Well done to Grace in year 7 at Latifiah for the spelling bee win!", "privacy_breach"),
+    ],
+)
+def test_policy_lines_the_sentence_model_must_not_soften(clf, text, reason):
+    r = one(clf, text)
+    assert (r.label, r.subreason) == ("inappropriate", reason), r.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Ali from year 9 ran a great assembly at Latifiah today",
+        "Parents from year 10 are meeting the head at Latifiah on Thursday",
+    ],
+)
+def test_a_teacher_or_a_year_group_alone_is_no_privacy_breach(clf, text):
+    assert one(clf, text).label == "neutral"
