@@ -21,7 +21,7 @@ pupil is a breach even when polite); a journalist who says so and asks is a medi
 threat / harassment / slur wording outside reporting language lowers the offence threshold and
 fixes the sub-reason, as do impersonation phrases. The artefact is plain arrays (``.npz``) plus
 JSON metadata, not a pickle: it loads with any scikit-learn that has ``CountVectorizer`` and
-``HashingVectorizer``, and cannot run code when opened.
+``murmurhash3_32``, and cannot run code when opened.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +38,8 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, HashingVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.utils.murmurhash import murmurhash3_32
 
 from analysis import classifier_rules as rules
 from analysis.classify import SUBREASONS, Classification
@@ -162,6 +164,62 @@ class ProfanityScorer:
         return (np.column_stack([p, np.log(p / (1 - p))]) * PROFANITY_SCALE).astype(np.float32)
 
 
+class CharNgramCounter:
+    """Counts of hashed character 2-5-grams within words: exactly the matrix of scikit-learn's
+    ``HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=CHAR_FEATURES,
+    alternate_sign=False, norm=None)``, about 4x faster.
+
+    A word's n-grams never depend on its neighbours, and posts repeat words, so each word's
+    hashed n-gram indices are computed once and kept (up to ``MAX_CACHED_WORDS``; then the cache
+    starts again). scikit-learn built the same n-grams in Python for every word of every post:
+    that was a fifth of the classifier's time."""
+
+    MAX_CACHED_WORDS = 100_000
+
+    def __init__(self) -> None:
+        self._cache: dict[str, array] = {}
+
+    @staticmethod
+    def _index(gram: str) -> int:
+        # scikit-learn's FeatureHasher: signed 32-bit murmurhash3 of the UTF-8 bytes, seed 0.
+        h = murmurhash3_32(gram, seed=0)
+        if h == -(2**31):  # abs() would overflow in C; scikit-learn maps it like this
+            return (2**31 - 1 - (CHAR_FEATURES - 1)) % CHAR_FEATURES
+        return abs(h) % CHAR_FEATURES
+
+    def _word(self, word: str) -> array:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        padded = f" {word} "
+        grams: list[str] = []
+        for n in (2, 3, 4, 5):
+            if len(padded) <= n:  # a short word gives itself once, as scikit-learn does
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        found = array("i", [self._index(g) for g in grams])
+        if len(self._cache) >= self.MAX_CACHED_WORDS:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        indices = array("i")
+        indptr = [0]
+        for text in texts:
+            for word in text.lower().split():
+                indices.extend(self._word(word))
+            indptr.append(len(indices))
+        cols = np.frombuffer(indices, dtype=np.int32) if indices else np.zeros(0, np.int32)
+        x = sparse.csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), cols, np.array(indptr, dtype=np.int64)),
+            shape=(len(texts), CHAR_FEATURES),
+        )
+        x.sum_duplicates()
+        return x
+
+
 class Featurizer:
     """TF-IDF (sublinear tf, per-block l2) over word n-grams and hashed character n-grams, plus
     the profanity model's score."""
@@ -182,28 +240,16 @@ class Featurizer:
             lowercase=True,
             dtype=np.float32,
         )
-        self.char = self.char_vectorizer()
+        self.char = CharNgramCounter()
         self.word_idf = np.asarray(word_idf, dtype=np.float32)
         self.char_idf = np.asarray(char_idf, dtype=np.float32)
-
-    @staticmethod
-    def char_vectorizer() -> HashingVectorizer:
-        return HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=(2, 5),
-            n_features=CHAR_FEATURES,
-            alternate_sign=False,
-            norm=None,
-            lowercase=True,
-            dtype=np.float32,
-        )
 
     @property
     def n_word(self) -> int:
         return len(self.vocabulary)
 
     def counts(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        return self.word.transform(texts).tocsr(), self.char.transform(texts).tocsr()
+        return self.word.transform(texts).tocsr(), self.char.transform(texts)
 
     @staticmethod
     def weight(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

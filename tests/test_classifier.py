@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from analysis.classify import LABELS, SUBREASONS, Classification, load_classifier
@@ -906,3 +907,34 @@ def test_policy_lines_the_sentence_model_must_not_soften(clf, text, reason):
 )
 def test_a_teacher_or_a_year_group_alone_is_no_privacy_breach(clf, text):
     assert one(clf, text).label == "neutral"
+
+
+def test_char_ngram_counts_are_scikit_learns_exactly():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from analysis.model import CHAR_FEATURES, CharNgramCounter
+
+    reference = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        n_features=CHAR_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    texts = [
+        "",
+        "a",
+        "I  am\tso\nANGRY!!! at   Latifiah",
+        "ok ok ok ok",
+        "Café naïve résumé — 😡😡 #journorequest @USER",
+        "x" * 300,
+        "اللغة العربية 中文 test",
+    ]
+    counter = CharNgramCounter()
+    counter.MAX_CACHED_WORDS = 3  # also exercise the cache starting again
+    for _ in range(2):  # cold, then from the cache
+        ours = counter.transform(texts)
+        theirs = reference.transform(texts).tocsr()
+        assert ours.shape == theirs.shape
+        assert (ours != theirs).nnz == 0
