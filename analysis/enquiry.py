@@ -128,7 +128,14 @@ _TRIGGER_RE = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 40
-_FILLER_RE = re.compile(r"(?:\s*(?:at|on|the|latest|is|a|of|:|,)\s*)*", re.IGNORECASE)
+_DEADLINE_WORD = re.compile("deadline", re.IGNORECASE)
+# Bounded words: an unbounded \S+ made this quadratic on long text without spaces.
+_TIME_FIRST_RE = re.compile(r"(\S{1,40}(?:\s\S{1,40})?)\s+deadline\b", re.IGNORECASE)
+_FILLER = r"(?:at|on|the|latest|is|a|of|:|,)"
+# Filler words separated by optional spaces. Written so that each space can belong to one place
+# only: "(?:\s*word\s*)*" let every space go before or after its word, and fullmatch tried all
+# 2^n ways (18 ms for 15 "at "s in a 40-character window, for every trigger word of a post).
+_FILLER_RE = re.compile(rf"(?:\s*{_FILLER}(?:\s*{_FILLER})*\s*)?", re.IGNORECASE)
 
 
 def extract_outlet(text: str) -> str | None:
@@ -267,9 +274,9 @@ def parse_deadline(
         end = start + max(x.end() for x in (tm, dm) if x)
         when = datetime.combine(day, when_time, tz)
         return when.isoformat(), text[trig.start() : end].strip()
-    # "5pm deadline", "Friday deadline": the time comes first.
-    # Bounded words: an unbounded \S+ made this quadratic on long text without spaces.
-    m = re.search(r"(\S{1,40}(?:\s\S{1,40})?)\s+deadline\b", text, re.IGNORECASE)
+    # "5pm deadline", "Friday deadline": the time comes first. Tried at every position of the
+    # post, so only when the word is there at all (it cost ~50 us on every post).
+    m = _TIME_FIRST_RE.search(text) if _DEADLINE_WORD.search(text) else None
     if m:
         frag = m.group(1)
         tm, dm = _TIME_RE.search(frag), _DAY_RE.search(frag)

@@ -449,7 +449,7 @@ def train(
         "code": hashlib.sha256(
             b"".join(
                 (Path(__file__).parent / name).read_bytes()
-                for name in ("model.py", "classifier_rules.py", "encoder.py")
+                for name in ("model.py", "classifier_rules.py", "encoder.py", "enquiry.py")
             )
         ).hexdigest(),
     }
