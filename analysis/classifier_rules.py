@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analysis.enquiry import extract_outlet, parse_deadline
@@ -452,15 +454,36 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
     return hits
 
 
+@dataclass(frozen=True, slots=True)
+class _EnquiryScan:
+    phrases: tuple[str, ...]  # every enquiry phrase, in order (lower case)
+    role: str | None  # the journalist saying what they are
+    published: bool  # reads as a piece already published
+
+
+@lru_cache(maxsize=4096)
+def _scan_enquiry(text: str) -> _EnquiryScan:
+    # The features, the rule and the explanation all need these, for every post: one pass of
+    # each long pattern instead of two or three (the cache holds a few batches of posts).
+    low = text.lower()
+    role = _SELF_ROLE._re.search(low)
+    return _EnquiryScan(
+        tuple(m.group(0) for m in _ENQUIRY_PHRASES._re.finditer(low)),
+        role.group(0) if role else None,
+        _PUBLISHED._re.search(low) is not None,
+    )
+
+
 def enquiry_features(text: str) -> list[float]:
     """Signals of a journalist asking (phrases, self-described role, outlet, contact, deadline)."""
+    scan = _scan_enquiry(text)
     return [
-        min(len(_ENQUIRY_PHRASES.findall(text)), 3) / 3.0,
-        1.0 if _SELF_ROLE.search(text) else 0.0,
+        min(len(scan.phrases), 3) / 3.0,
+        1.0 if scan.role else 0.0,
         1.0 if extract_outlet(text) else 0.0,
         1.0 if _EMAIL.search(text) else 0.0,
         1.0 if parse_deadline(text) else 0.0,
-        1.0 if _PUBLISHED.search(text) else 0.0,
+        1.0 if scan.published else 0.0,
     ]
 
 
@@ -481,25 +504,28 @@ def enquiry_rule(text: str) -> str | None:
     """A journalist saying who they are (or tagging #journorequest) *and* asking (an enquiry
     phrase or an email address) in a post that is not a published piece: a media enquiry
     whatever the model thinks. Returns the reason."""
-    if _PUBLISHED.search(text):
+    scan = _scan_enquiry(text)
+    if scan.published:
         return None
-    asks = [m for m in _ENQUIRY_PHRASES.finditer(text) if not m.group(0).startswith("#")]
-    role = _SELF_ROLE.search(text) or _REQUEST_TAG.search(text)
-    if not role and len({m.group(0) for m in asks}) >= 3:
+    asks = [p for p in scan.phrases if not p.startswith("#")]
+    tag = _REQUEST_TAG.search(text) if scan.role is None else None
+    role = scan.role or (tag.group(0) if tag else None)
+    if not role and len(set(asks)) >= 3:
         # Three different ways of asking ("looking for parents", "for a piece", "dms open")
         # are an enquiry even when the journalist does not say what they are.
-        return "enquiry phrases " + ", ".join(repr(m.group(0)) for m in asks[:3])
+        return "enquiry phrases " + ", ".join(repr(p) for p in asks[:3])
     if not role:
         return None
-    ask = asks[0] if asks else _EMAIL.search(text)
+    email = _EMAIL.search(text) if not asks else None
+    ask = asks[0] if asks else (email.group(0) if email else None)
     if not ask:
         return None
-    return f"journalist {role.group(0).strip()!r} asking {ask.group(0)!r}"
+    return f"journalist {role.strip()!r} asking {ask!r}"
 
 
 def enquiry_phrase(text: str) -> str | None:
-    m = _ENQUIRY_PHRASES.search(text)
-    return m.group(0) if m else None
+    phrases = _scan_enquiry(text).phrases
+    return phrases[0] if phrases else None
 
 
 _ABUSIVE_WORDS = _lower_re(
