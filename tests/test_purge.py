@@ -7,6 +7,7 @@ evidence, queued alerts), ``queue_digest``, and the outbox's own ``claim`` / ``r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from mentions.cli import app
 from mentions.models import Post
 from mentions.respond import open_cases, queue_digest, transaction
 from mentions.settings import Settings, settings_from_dict
-from notify import Result
+from notify import Claimed, Result
 from notify import outbox as ob
 from warehouse import Warehouse
 from warehouse import cases as wc
@@ -59,9 +60,16 @@ def label(name: str, sub: str | None = None) -> Classification:
     return Classification(name, sub, 0.9, "test", "test-1", {})  # type: ignore[arg-type]
 
 
-def run(settings: Settings, run_id: str, when: datetime, items: list[tuple[Post, Classification]]):
+def run(
+    settings: Settings,
+    run_id: str,
+    when: datetime,
+    items: list[tuple[Post, Classification]],
+    delivered: Callable[[Claimed], bool] = lambda m: m.person != "dsl",
+):
     """A run at ``when``: posts and labels stored, cases opened, alerts queued and delivered
-    (the dsl's delivery fails, so it stays pending), the digest queued and delivered."""
+    (by default the dsl's delivery fails, so it stays pending), the digest queued and delivered
+    when ``delivered`` says so."""
     with Warehouse.open(settings.database.path) as wh:
         wh.start_run(run_id, "nightly")
         posts = [p for p, _ in items]
@@ -71,7 +79,7 @@ def run(settings: Settings, run_id: str, when: datetime, items: list[tuple[Post,
             open_cases(wh.con, settings, run_id, when)
             queue_digest(wh.con, settings, when, force=True)
             claimed = ob.claim(wh.con, settings, when)
-            results = [Result(m.message_id, m.person != "dsl", "smtp: down") for m in claimed]
+            results = [Result(m.message_id, delivered(m), "smtp: down") for m in claimed]
             ob.record(wh.con, settings, claimed, results, when)
 
 
@@ -256,17 +264,7 @@ def test_expired_keys_do_not_live_on_in_the_audit_log(world: Settings) -> None:
 
 def night(settings: Settings, run_id: str, when: datetime, items, *, delivered: bool) -> None:
     """A run whose digest (of every neutral case waiting) is sent, or fails to send."""
-    with Warehouse.open(settings.database.path) as wh:
-        wh.start_run(run_id, "nightly")
-        posts = [p for p, _ in items]
-        wh.save_posts(run_id, posts, [["Test School"]] * len(posts))
-        wh.save_classifications(run_id, [p.post_id for p in posts], [c for _, c in items])
-        with transaction(wh.con):
-            open_cases(wh.con, settings, run_id, when)
-            queue_digest(wh.con, settings, when, force=True)
-            claimed = ob.claim(wh.con, settings, when)
-            results = [Result(m.message_id, delivered, "smtp: down") for m in claimed]
-            ob.record(wh.con, settings, claimed, results, when)
+    run(settings, run_id, when, items, lambda _: delivered)
 
 
 def test_a_purged_unsent_digest_puts_its_kept_cases_back_in_the_queue(tmp_path: Path) -> None:
