@@ -100,11 +100,17 @@ def read_olid(path: Path | str = DEFAULT_OLID) -> list[Example]:
         ]
 
 
+def _olid_split_index(labels: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    # Stratified on our label names ("inappropriate" / "neutral"): OFF / NOT sort the other way
+    # round and would give a different split.
+    idx = np.arange(len(labels))
+    tr, te = train_test_split(idx, test_size=OLID_TEST_SIZE, random_state=seed, stratify=labels)
+    return tr, te
+
+
 def olid_split(rows: Sequence[Example], seed: int = SEED) -> tuple[list[Example], list[Example]]:
     """The fixed OLID train / held-out split (stratified, seeded)."""
-    idx = np.arange(len(rows))
-    y = [r.label for r in rows]
-    tr, te = train_test_split(idx, test_size=OLID_TEST_SIZE, random_state=seed, stratify=y)
+    tr, te = _olid_split_index([r.label for r in rows], seed)
     return [rows[i] for i in tr], [rows[i] for i in te]
 
 
@@ -365,19 +371,18 @@ def evaluate_file(
         rows = list(csv.DictReader(fh, delimiter=delimiter, quoting=quoting))
     columns = set(rows[0]) if rows else set()
     olid = {"tweet", "subtask_a"} <= columns
+    if classifier is None:
+        from analysis.classify import load_classifier
+
+        classifier = load_classifier()
     if split is not None and olid and "split" not in columns:
-        # OLID's training file: the seeded held-out part the shipped model never trained on.
+        # OLID's training file: the seeded held-out part the shipped model never trained on,
+        # split with the seed the model was trained with (in its metadata).
         if split != "test":
             raise ClassifierError(f"{path}: an OLID file has only --split test (the held-out 20%)")
-        if classifier is None:
-            from analysis.classify import load_classifier
-
-            classifier = load_classifier()
-        # The split the model was trained and measured with (its seed is in its metadata).
         seed = int(getattr(classifier, "metadata", {}).get("seed", SEED))
-        examples = [Example("", r["tweet"], _from_olid(r["subtask_a"])) for r in rows]
-        held_out = {id(e) for e in olid_split(examples, seed)[1]}
-        rows = [r for r, e in zip(rows, examples, strict=True) if id(e) in held_out]
+        _, held_out = _olid_split_index([_from_olid(r["subtask_a"]) for r in rows], seed)
+        rows = [rows[i] for i in sorted(held_out)]
     elif split is not None:
         if "split" not in columns:
             raise ClassifierError(f"{path}: --split needs a 'split' column")
@@ -389,10 +394,6 @@ def evaluate_file(
     for col in (text_column, label_column, title_column):
         if col and col not in columns:
             raise ClassifierError(f"{path}: no column {col!r} (columns: {sorted(columns)})")
-    if classifier is None:
-        from analysis.classify import load_classifier
-
-        classifier = load_classifier()
     items = [
         ((r.get(title_column) or "") if title_column else "", r[text_column] or "") for r in rows
     ]
