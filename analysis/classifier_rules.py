@@ -17,12 +17,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from analysis.enquiry import extract_outlet, parse_deadline
 
-# Common first names among pupils of an east London Islamic school, plus common English ones. A
-# deployment adds the school's protected pupil list (``protected_names``) on top.
+# First names: common ones among pupils of an east London Islamic school, plus the US Census and
+# UK lists in data/first_names.txt (see its header). A deployment adds the school's protected
+# pupil list (``protected_names``) on top.
 FIRST_NAMES = frozenset(
     """
     aisha ayesha yusuf yousuf ibrahim maryam mariam zainab hamza sumaiya abdullah fatima fatimah
@@ -35,6 +37,12 @@ FIRST_NAMES = frozenset(
     nadia maya mia emily olivia amelia isla ava grace jack oliver harry george noah leo charlie
     jacob thomas james william daniel joshua ryan liam ella lily chloe sophie jessica lucy
     """.split()
+) | frozenset(
+    line
+    for line in (Path(__file__).with_name("data") / "first_names.txt")
+    .read_text(encoding="utf-8")
+    .split("\n")
+    if line and not line.startswith("#")
 )
 _ROLE_WORDS = (
     r"(?:journalist|journo|reporter|producer|researcher|correspondent|editor|writer|broadcaster)"
@@ -71,11 +79,20 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ),
     ("class list", re.compile(r"\bclass list\b"), True),
     (
+        # "his snap is aidenp_07", "her insta: @lily.r": a child's account, or a staff member's
+        "social media handle given",
+        re.compile(
+            r"\b(?:his|her|their)\s+(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
+            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*@?[\w.]*[\d_.][\w.]*"
+        ),
+        True,
+    ),
+    (
         # "their mum lives opposite us on Sidney Street", "lives just off watney street"
         "home street given",
         re.compile(
-            r"\b(?:lives?|living|stays?)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|"
-            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w']+\s+){0,3}?"
+            r"\b(?:lives?|living|stays?)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
+            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w']+\s+){0,5}?"
             r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
         ),
         True,
@@ -91,9 +108,67 @@ _TAG_THEM = re.compile(
     r"\b(?:tag|name|identify)\s+(?:them|him|her)\b|\bif you know (?:them|him|her|who)\b"
 )
 _WORD = re.compile(r"[a-z]+")
-_YEAR_GROUP = re.compile(r"\byear\s?\d{1,2}\b")
-_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z]+)\b)")
-_NAME_IN_YEAR = re.compile(r"\b([a-z]+)\s+(?:from|in)\s+(?:the\s+)?(year\s?\d{1,2})\b")
+_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
+# A year group or a class code: "Year 8", "yr 8", "Y8", "in 4J", "9B".
+_YEAR_OR_CLASS = re.compile(r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}[A-Z]{1,2}\b")
+_NAME_IN_YEAR = re.compile(
+    r"\b([A-Za-z]+)\s+(?:from|in)\s+(?:the\s+)?(?:class\s+|form\s+)?"
+    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|\d{1,2}[A-Z]{1,2})\b"
+)
+# Words that make a capitalised pair (or a pair followed by one) a place or an institution.
+_INSTITUTION = frozenset(
+    """academy school primary high college church park road street lane house hall centre
+    center day fair trust grammar junior juniors infant infants secondary community court green
+    hill way avenue close farm""".split()
+)
+_NOT_SURNAME = _INSTITUTION | frozenset("year in at and on from is was the".split())
+# Staff words near the name: "Head of Year 9 Sarah Jones", "Jamie Clarke, the Year 8 tutor".
+_STAFF_NEAR = re.compile(
+    r"\b(?:teacher|head|headteacher|headmaster|headmistress|deputy|senco|governor|coach|tutor|"
+    r"principal|assistant|staff|ta|lsa|miss|sir|mr|mrs|ms|dr|chair|manager|leader|lead|hoy)\b",
+    re.IGNORECASE,
+)
+# How far (characters) a year group may sit from the name it is about.
+_NEAR = 40
+
+
+def _pupil_named(text: str, low: str) -> str | None:
+    """A first name + surname next to a year group or class ("Jamie Clarke in Year 8", "Year 8
+    pupil Jamie Clarke", "Daisy Okonkwo in 4J"), or a first name put in one ("ignore Aisha from
+    year 10"): in a school that identifies a child. Titles and staff words mark an adult."""
+    cased = text.title() if low == text else text
+    for m in _CAP_NAME.finditer(cased):
+        first, second = m.group(1).lower(), m.group(2).lower()
+        if first not in FIRST_NAMES or second in _NOT_SURNAME:
+            continue
+        start, end = m.start(), m.start() + len(m.group(1)) + 1 + len(m.group(2))
+        before = cased[max(0, start - _NEAR) : start]
+        after = cased[end : end + _NEAR]
+        following = after.split(maxsplit=1)[0].lower() if after.strip() else ""
+        if _TITLE_BEFORE.search(low[max(0, start - 12) : start]) or following in _INSTITUTION:
+            continue  # "Mr Ali", "Emma Watson Primary"
+        year = _YEAR_OR_CLASS.search(after)
+        if year:
+            span = (end, end + year.end())
+        else:
+            year = None
+            for year in _YEAR_OR_CLASS.finditer(before):  # noqa: B007 (the last: the closest)
+                pass
+            if year is None:
+                continue
+            span = (start - len(before) + year.start(), start)
+        # The words between name and year group, and a few around the year group ("Head of
+        # Year 9 Sarah Jones", "Sarah Jones, the Year 8 tutor"), must not make an adult of them.
+        gap = cased[span[0] : span[1]]
+        around = cased[max(0, span[0] - 12) : start] + " " + cased[end : span[1] + 12]
+        if "." not in gap and not _STAFF_NEAR.search(around):
+            return f"pupil named with year group: {m.group(1)} {m.group(2)}"
+    for m in _NAME_IN_YEAR.finditer(cased):
+        if m.group(1).lower() in FIRST_NAMES and not _TITLE_BEFORE.search(
+            low[max(0, m.start() - 12) : m.start()]
+        ):
+            return f"pupil named with year group: {m.group(1).title()}, {m.group(2)}"
+    return None
 
 
 class _LowerPattern:
@@ -422,29 +497,9 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
     hits = [
         name for name, pattern, lower in _PRIVACY_PATTERNS if pattern.search(low if lower else text)
     ]
-    if _YEAR_GROUP.search(low):
-        # A first name + surname next to a year group ("Yusuf Ahmed in Year 8") names a pupil.
-        # All-lower-case posts ("shoutout fatima choudhury in year 7") are matched on the names
-        # alone; a title ("Mr Ali") marks a teacher, not a pupil.
-        cased = text.title() if low == text else text
-        for m in _CAP_NAME.finditer(cased):
-            first, second = m.group(1).lower(), m.group(2).lower()
-            if (
-                first in FIRST_NAMES
-                and second not in {"year", "in", "at", "and", "on", "from", "is", "was"}
-                and not _TITLE_BEFORE.search(low[max(0, m.start() - 12) : m.start()])
-            ):
-                hits.append(f"pupil named with year group: {m.group(1)} {m.group(2)}")
-                break
-        else:
-            # A first name alone, put in a year group ("ignore Aisha from year 10"): in one
-            # school that is enough to identify a child.
-            for m in _NAME_IN_YEAR.finditer(low):
-                if m.group(1) in FIRST_NAMES and not _TITLE_BEFORE.search(
-                    low[max(0, m.start() - 12) : m.start()]
-                ):
-                    hits.append(f"pupil named with year group: {m.group(1).title()}, {m.group(2)}")
-                    break
+    named = _pupil_named(text, low)
+    if named:
+        hits.append(named)
     if _PHOTO_OF_PUPILS.search(low):
         # A photo or video of pupils with a first name, or with a call to name them.
         names = [w for w in _WORD.findall(low) if w in FIRST_NAMES]

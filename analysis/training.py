@@ -47,8 +47,15 @@ from mentions.errors import ClassifierError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OLID = REPO_ROOT.parent / "shared" / "data" / "olid" / "olid-training-v1.0.tsv"
-DEFAULT_SCHOOL = Path(__file__).with_name("data") / "school_context.csv"
-PROFANITY_ARRAYS = Path(__file__).with_name("data") / "profanity_svm.npz"
+DATA_DIR = Path(__file__).with_name("data")
+# The school-context data: rows generated from templates (generate_school_context.py), and rows
+# written one by one (school_context_written.csv, see its README section in data/SOURCES.md).
+DEFAULT_SCHOOL = DATA_DIR / "school_context.csv"
+WRITTEN_SCHOOL = DATA_DIR / "school_context_written.csv"
+SCHOOL_FILES = (DEFAULT_SCHOOL, WRITTEN_SCHOOL)
+# Held-out rows written independently of all training rows: measured on their own as well.
+INDEPENDENT_GROUP = "independent"
+PROFANITY_ARRAYS = DATA_DIR / "profanity_svm.npz"
 SEED = 13
 OLID_TEST_SIZE = 0.2
 # School-context rows are few next to OLID's ten thousand tweets; weighting them keeps the
@@ -114,21 +121,27 @@ def olid_split(rows: Sequence[Example], seed: int = SEED) -> tuple[list[Example]
     return [rows[i] for i in tr], [rows[i] for i in te]
 
 
-def read_school_context(path: Path | str = DEFAULT_SCHOOL) -> tuple[list[Example], list[Example]]:
-    """(train, test) school-context examples; the split is by template group, fixed in the CSV."""
+def read_school_context(
+    paths: Path | str | Sequence[Path | str] = SCHOOL_FILES,
+) -> tuple[list[Example], list[Example]]:
+    """(train, test) school-context examples from one or more CSVs; the split is fixed in the
+    files (``split`` column), by template group or by writer. Rows of an ``independent-*``
+    group get the source ``school-independent``."""
     train_rows: list[Example] = []
     test_rows: list[Example] = []
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            ex = Example(
-                row.get("title") or "",
-                row["text"],
-                row["label"],
-                row.get("subreason") or "",
-                SCHOOL_WEIGHT,
-                "school",
-            )
-            (test_rows if row.get("split") == "test" else train_rows).append(ex)
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        with Path(path).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                independent = (row.get("group") or "").startswith(INDEPENDENT_GROUP)
+                ex = Example(
+                    row.get("title") or "",
+                    row["text"],
+                    row["label"],
+                    row.get("subreason") or "",
+                    SCHOOL_WEIGHT,
+                    "school-independent" if independent else "school",
+                )
+                (test_rows if row.get("split") == "test" else train_rows).append(ex)
     return train_rows, test_rows
 
 
@@ -429,7 +442,7 @@ def _evaluate_examples(model: Classifier, rows: Sequence[Example], olid: bool) -
 # -- the entry point ------------------------------------------------------------------------------
 def train(
     olid_path: Path | str | None = DEFAULT_OLID,
-    school_path: Path | str = DEFAULT_SCHOOL,
+    school_paths: Path | str | Sequence[Path | str] = SCHOOL_FILES,
     corrections: Any = None,
     out_path: Path | str | None = DEFAULT_MODEL,
     seed: int = SEED,
@@ -440,12 +453,14 @@ def train(
     list of (title, text, label, subreason) tuples or dicts, or a DataFrame with those columns.
     ``out_path=None`` skips writing the artefact. Returns the model and its metadata.
     """
-    school_train, school_test = read_school_context(school_path)
+    school_train, school_test = read_school_context(school_paths)
     olid_train: list[Example] = []
     olid_test: list[Example] = []
+    files = [school_paths] if isinstance(school_paths, (str, Path)) else school_paths
     hashes = {
-        "school_context": sha256(Path(school_path)),
+        **{Path(p).stem: sha256(Path(p)) for p in files},
         "profanity_svm": sha256(PROFANITY_ARRAYS),
+        "first_names": sha256(DATA_DIR / "first_names.txt"),
         # The features and rules are code: a change to them is a new model version too.
         "code": hashlib.sha256(
             b"".join(
@@ -479,6 +494,11 @@ def train(
     metrics: dict[str, Any] = {}
     school_report = _evaluate_examples(model, school_test, olid=False)
     metrics["school_context_test"] = school_report.as_dict()
+    independent = [e for e in school_test if e.source == "school-independent"]
+    if independent:
+        metrics["school_context_independent"] = _evaluate_examples(
+            model, independent, olid=False
+        ).as_dict()
     if olid_test:
         t0 = time.perf_counter()
         olid_report = _evaluate_examples(model, olid_test, olid=True)
@@ -511,7 +531,9 @@ def train(
         "seed": seed,
         "olid_split": f"sklearn train_test_split(test_size={OLID_TEST_SIZE}, "
         f"random_state={seed}, stratify=subtask_a)",
-        "school_split": "template groups marked split=test in school_context.csv",
+        "school_split": "rows marked split=test: template groups in school_context.csv, and "
+        "in school_context_written.csv the posts written independently of every training row "
+        "(group independent-*, also measured alone)",
         "fit_seconds": round(fit_seconds, 1),
         "library_versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
         "metrics": metrics,

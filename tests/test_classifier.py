@@ -13,9 +13,11 @@ from analysis.classify import LABELS, SUBREASONS, Classification, load_classifie
 from analysis.model import DEFAULT_MODEL, TrainedClassifier, load_model
 from analysis.training import (
     DEFAULT_SCHOOL,
+    WRITTEN_SCHOOL,
     correction_examples,
     evaluate,
     evaluate_file,
+    read_school_context,
     sha256,
     train,
 )
@@ -143,7 +145,19 @@ def test_shipped_artefact_is_small_and_its_metadata_matches_the_data():
     meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
     assert meta["version"] == load_model().version
     assert meta["data_sha256"]["school_context"] == sha256(DEFAULT_SCHOOL)
-    assert {"olid_test", "school_context_test"} <= set(meta["metrics"])
+    assert meta["data_sha256"]["school_context_written"] == sha256(WRITTEN_SCHOOL)
+    assert {"olid_test", "school_context_test", "school_context_independent"} <= set(
+        meta["metrics"]
+    )
+
+
+def test_independent_rows_are_held_out_and_measured_alone():
+    train_rows, test_rows = read_school_context()
+    independent = [e for e in test_rows if e.source == "school-independent"]
+    assert len(independent) >= 300
+    assert not {e.text for e in independent} & {e.text for e in train_rows}
+    written_train, _ = read_school_context(WRITTEN_SCHOOL)
+    assert len(written_train) >= 1000 and all(e.source == "school" for e in written_train)
 
 
 def test_missing_model_raises(tmp_path):
@@ -408,6 +422,42 @@ def test_privacy_rules_find_pupils_in_lower_case_photos_and_streets():
     assert rules.privacy_hits("their mum lives opposite us on Sidney Street")
     assert not rules.privacy_hits("Mr Ali Khan teaches Year 9 maths and is brilliant")
     assert not rules.privacy_hits("Lovely photo of pupils at the Eid fair today")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # names outside the school's own list, class codes, a handle, "lives above"
+        "Well done to Jamie Clarke in Year 8 at Westleigh Park Academy for his county chess win!",
+        "Shout out to Daisy Okonkwo in 4J at Marshlands Primary for raising £300 for the hospice",
+        "year 8 pupil jamie clarke got a medal today",
+        "That's the lad from the fight video going round, his snap is aidenp_07",
+        "the twins who set off the alarm live above the chippy on Kings Road",
+        "Freya from Y9 was crying in the toilets again, someone tell her mum",
+    ],
+)
+def test_privacy_rules_find_pupils_by_any_common_name(text):
+    from analysis import classifier_rules as rules
+
+    assert rules.privacy_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Head of Year 9 Sarah Jones said the trip was a great success",
+        "Sarah Jones, the Year 8 tutor, retires after 30 years",
+        "Sophie Turner, head of English, praised Year 11 for their results",
+        "Year 6 SATs: Emma Watson Primary tops the county table",
+        "Grace Academy in Year 7 open evening is on Thursday",
+        "May Day in Year 2 was lovely, thank you to all the staff",
+        "Mrs Daisy Okonkwo in 4J is the best teacher my son has had",
+    ],
+)
+def test_privacy_rules_leave_staff_schools_and_days_alone(text):
+    from analysis import classifier_rules as rules
+
+    assert not rules.privacy_hits(text)
 
 
 @pytest.mark.parametrize(

@@ -134,12 +134,12 @@ def test_posts_with_policy_signals_stay_with_the_rules(clf, monkeypatch):
         "Hi, I run the official Latifiah account now. DM me for admissions and fee discounts, "
         "payment by bank transfer only",
     )
-    linear = copy.copy(clf)
-    linear.encoder = None
-    assert clf.encoder.in_band(linear.predict_proba([text])[1])[0], "in the band"
-    assert np.isnan(clf.predict_proba([text])[3][0])
+    wide = copy.copy(clf)
+    wide.encoder = copy.copy(clf.encoder)
+    wide.encoder.band = (0.0, 1.0)  # every post is in the band: only the skip keeps it out
+    assert np.isnan(wide.predict_proba([text])[3][0])
     monkeypatch.setattr(model_module, "ENCODER_SKIP_SIGNALS", frozenset())
-    assert not np.isnan(clf.predict_proba([text])[3][0])
+    assert not np.isnan(wide.predict_proba([text])[3][0])
 
 
 def _copy_model(tmp_path):
