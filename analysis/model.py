@@ -309,6 +309,19 @@ HOSTILE_HINT_THRESHOLD = 0.25
 STRONG_THREAT_THRESHOLD = 0.03
 # Civil criticism: complaint wording, no hostile signal, no swearing or insult.
 CIVIL_THRESHOLD = 0.9
+
+
+def civil_criticism(text: str, signals: Sequence[tuple[str, str]]) -> bool:
+    """Complaint wording about how the school is run, with no swearing, insult or hostile
+    wording: neutral by policy unless the offence head is very sure. The encoder is not asked:
+    it reads "is the worst school" as an insult (0.95)."""
+    return (
+        any(n in rules.CONTEXT_SIGNALS for n, _ in signals)
+        and not any(n in rules.HOSTILE_SIGNALS for n, _ in signals)
+        and not rules.abusive_word(text)
+    )
+
+
 # Posts with these policy signals are left to the heads and rules trained for them: the
 # offence encoder learnt offensive *tone* from OLID, and a polite impersonation ("I run the
 # official account now, DM me"), a calm slur, a leak or a threat without a swear word ("I'll be
@@ -427,7 +440,11 @@ class TrainedClassifier:
         p_enc = np.full(len(texts), np.nan)
         if self.encoder is not None:
             policy = np.array(
-                [any(n in ENCODER_SKIP_SIGNALS for n, _ in s) for s in signals], dtype=bool
+                [
+                    any(n in ENCODER_SKIP_SIGNALS for n, _ in s) or civil_criticism(t, s)
+                    for t, s in zip(texts, signals, strict=True)
+                ],
+                dtype=bool,
             )
             read = np.flatnonzero(self.encoder.in_band(p_off) & ~policy)
             if len(read):
@@ -522,13 +539,7 @@ class TrainedClassifier:
                 threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
                 if any(n == "threat intent" for n, _ in signals[i]):
                     threshold = min(threshold, STRONG_THREAT_THRESHOLD)
-            elif (
-                any(n in rules.CONTEXT_SIGNALS for n, _ in signals[i])
-                and not any(n in rules.HOSTILE_SIGNALS for n, _ in signals[i])
-                and not rules.abusive_word(text)
-            ):
-                # A complaint about how the school is run, with no swearing, insult or hostile
-                # wording, is civil criticism (neutral by policy) unless the head is very sure.
+            elif civil_criticism(text, signals[i]):
                 # (The profanity model cannot tell: it scores "should be shut down" 0.98, as
                 # "shut up".)
                 threshold = max(threshold, CIVIL_THRESHOLD)

@@ -513,8 +513,8 @@ def train(
         "privacy / threat (incl. first-person intent to harm) / impersonation / harassment rules; "
         "civil criticism (complaint wording, no swearing or hostile signal) needs P(off) >= 0.9; "
         "posts with linear P(off) inside the offence encoder's band (3-layer MiniLM, int8 ONNX, "
-        "analysis/train_encoder.py) and no impersonation / leak / slur signal get a logit blend "
-        "of the linear and encoder probabilities",
+        "analysis/train_encoder.py) and no impersonation / leak / slur / threat / harassment / "
+        "civil-complaint signal get a logit blend of the linear and encoder probabilities",
         "choices": "offence head: plain LR C=1 with the profanity score beat NB-LR (0.738) and "
         "NB-LR + profanity score (0.749) on an inner 20% validation split of OLID train (0.755; "
         "0.733 without the score); the best inner-validation threshold was within 0.01 of 0.5, "

@@ -150,7 +150,7 @@ def _copy_model(tmp_path):
 
 @pytest.mark.parametrize(
     "key, value",
-    [("version", "minilm-3l-off-1+0000000000"), ("band", [0.0, 1.0]), ("linear_weight", 0.0)],
+    [("version", "minilm-3l-off-1+0000000000"), ("band", [0.0, 1.0]), ("linear_weight", 0.99)],
 )
 def test_a_model_measured_with_another_encoder_is_refused(tmp_path, key, value):
     path = _copy_model(tmp_path)
