@@ -357,6 +357,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:has|have|needs?|must) to stop|why do people|not acceptable|condemn\w*|"
             r"report and block|block and report|(?:absolutely |truly |just )(?:sickening|horrible|"
             r"awful|vile|disgraceful)|shouldn'?t have to (?:see|hear|read|put up with)|"
+            r"(?:appalling|disgraceful|shameful|disgusting|sickening|horrible|awful|sad) "
+            r"(?:that|how) (?:someone|people|a parent|parents|anyone|they|he|she)\b|"
             r"(?:horrible|awful|sad|sickening|shocking) to "
             r"(?:see|read|hear)|these are (?:children|kids|schoolchildren))",
         ),
@@ -596,6 +598,26 @@ def abusive_word(text: str) -> str | None:
     """A swear word or insult in ``text`` (what makes criticism uncivil), or None."""
     m = _ABUSIVE_WORDS.search(text)
     return m.group(0) if m else None
+
+
+# A quoted span: 'useless cow', "waste of space", ‘…’, “…” (an apostrophe inside a word is not
+# a quote mark).
+_QUOTED = re.compile(
+    r"(?<!\w)'[^'\n]{1,80}'(?!\w)|\"[^\"\n]{1,80}\"|\u2018[^\u2019\n]{1,80}\u2019|"
+    r"\u201c[^\u201d\n]{1,80}\u201d"
+)
+
+
+def quotes_abuse_to_condemn(text: str, signals: list[tuple[str, str]]) -> bool:
+    """Condemning abuse by quoting it ("disgusting that someone called our head a 'useless
+    cow'"): neutral by policy. True when condemnation wording fires, and without the quoted
+    spans the post has no swear word, insult or hostile signal left."""
+    if not any(n == "condemnation" for n, _ in signals) or not _QUOTED.search(text):
+        return False
+    outside = _QUOTED.sub(" ", text)
+    return abusive_word(outside) is None and not any(
+        n in HOSTILE_SIGNALS for n, _ in offence_signals(outside)
+    )
 
 
 def subreason_hint(text: str) -> tuple[str, str] | None:

@@ -441,7 +441,9 @@ class TrainedClassifier:
         if self.encoder is not None:
             policy = np.array(
                 [
-                    any(n in ENCODER_SKIP_SIGNALS for n, _ in s) or civil_criticism(t, s)
+                    any(n in ENCODER_SKIP_SIGNALS for n, _ in s)
+                    or civil_criticism(t, s)
+                    or rules.quotes_abuse_to_condemn(t, s)
                     for t, s in zip(texts, signals, strict=True)
                 ],
                 dtype=bool,
@@ -539,6 +541,10 @@ class TrainedClassifier:
                 threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
                 if any(n == "threat intent" for n, _ in signals[i]):
                     threshold = min(threshold, STRONG_THREAT_THRESHOLD)
+            elif rules.quotes_abuse_to_condemn(text, signals[i]):
+                # Policy: condemning abuse by quoting it is neutral, however strong the quoted
+                # words ("disgusting that someone called Miss Reid a 'stupid bitch'": P 0.998).
+                threshold = float("inf")
             elif civil_criticism(text, signals[i]):
                 # (The profanity model cannot tell: it scores "should be shut down" 0.98, as
                 # "shut up".)

@@ -125,21 +125,24 @@ def read_school_context(
     paths: Path | str | Sequence[Path | str] = SCHOOL_FILES,
 ) -> tuple[list[Example], list[Example]]:
     """(train, test) school-context examples from one or more CSVs; the split is fixed in the
-    files (``split`` column), by template group or by writer. Rows of an ``independent-*``
-    group get the source ``school-independent``."""
+    files (``split`` column), by template group or by writer. Rows of an ``independent*-NNNN``
+    group (written by someone who saw no training row) get the source ``school-independent*``."""
     train_rows: list[Example] = []
     test_rows: list[Example] = []
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
         with Path(path).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                independent = (row.get("group") or "").startswith(INDEPENDENT_GROUP)
+                group = row.get("group") or ""
                 ex = Example(
                     row.get("title") or "",
                     row["text"],
                     row["label"],
                     row.get("subreason") or "",
                     SCHOOL_WEIGHT,
-                    "school-independent" if independent else "school",
+                    # one test set per independent writer: "independent-0001" -> school-independent
+                    "school-" + group.rsplit("-", 1)[0]
+                    if group.startswith(INDEPENDENT_GROUP)
+                    else "school",
                 )
                 (test_rows if row.get("split") == "test" else train_rows).append(ex)
     return train_rows, test_rows
@@ -494,11 +497,10 @@ def train(
     metrics: dict[str, Any] = {}
     school_report = _evaluate_examples(model, school_test, olid=False)
     metrics["school_context_test"] = school_report.as_dict()
-    independent = [e for e in school_test if e.source == "school-independent"]
-    if independent:
-        metrics["school_context_independent"] = _evaluate_examples(
-            model, independent, olid=False
-        ).as_dict()
+    for source in sorted({e.source for e in school_test} - {"school"}):
+        rows = [e for e in school_test if e.source == source]
+        name = source.replace("school-", "school_context_")
+        metrics[name] = _evaluate_examples(model, rows, olid=False).as_dict()
     if olid_test:
         t0 = time.perf_counter()
         olid_report = _evaluate_examples(model, olid_test, olid=True)

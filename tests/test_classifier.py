@@ -52,12 +52,34 @@ def test_neutral_policy_lines(clf, text):
     assert one(clf, text).label == "neutral"
 
 
-def test_condemning_abuse_while_quoting_it_is_neutral(clf):
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "Someone shouted 'terrorists' at girls leaving Darul Hadis Latifiah today. Disgusting "
-        "hate crime, please report it. Solidarity with the pupils."
-    )
+        "hate crime, please report it. Solidarity with the pupils.",
+        # the insult is quoted to condemn it; written after the model was trained
+        "Shameful that a parent on the Facebook group called our head a \u2018useless old cow\u2019 "
+        "yesterday. She has given this school twenty years.",
+        'The thread calling Mr Hughes a "fat waste of space" is vile. I disagree with him about '
+        "phones, but that is not on.",
+        # the model alone calls these inappropriate (P 0.998 for the first)
+        "Disgusting that someone in the parents group called Miss Reid a 'stupid bitch' on "
+        "Friday. She has been nothing but kind to our kids.",
+        "Appalling that people are calling the new head a 'useless cow' on here. Please stop.",
+    ],
+)
+def test_condemning_abuse_while_quoting_it_is_neutral(clf, text):
     assert one(clf, text).label == "neutral"
+
+
+def test_quoting_does_not_excuse_abuse_outside_the_quotes():
+    from analysis import classifier_rules as rules
+
+    for text in [
+        "Disgusting school, the head is a 'useless cow' and a fucking liar",
+        "our 'teacher' is a useless cow",  # no condemnation: scare quotes
+    ]:
+        assert not rules.quotes_abuse_to_condemn(text, rules.offence_signals(text)), text
 
 
 @pytest.mark.parametrize(
