@@ -111,8 +111,9 @@ _WORD = re.compile(r"[a-z]+")
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "in 4J", "9B".
 _YEAR_OR_CLASS = re.compile(r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}[A-Z]{1,2}\b")
+# (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
 _NAME_IN_YEAR = re.compile(
-    r"\b([A-Za-z]+)\s+(?:from|in)\s+(?:the\s+)?(?:class\s+|form\s+)?"
+    r"\b([A-Za-z]+)\s+(?:[Ff]rom|[Ii]n)\s+(?:[Tt]he\s+)?(?:[Cc]lass\s+|[Ff]orm\s+)?"
     r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|\d{1,2}[A-Z]{1,2})\b"
 )
 # Words that make a capitalised pair (or a pair followed by one) a place or an institution.

@@ -456,6 +456,7 @@ def test_privacy_rules_find_pupils_in_lower_case_photos_and_streets():
         "That's the lad from the fight video going round, his snap is aidenp_07",
         "the twins who set off the alarm live above the chippy on Kings Road",
         "Freya from Y9 was crying in the toilets again, someone tell her mum",
+        "ignore aisha from year 10, she's always starting drama",  # all lower case
     ],
 )
 def test_privacy_rules_find_pupils_by_any_common_name(text):
