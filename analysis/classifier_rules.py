@@ -98,7 +98,10 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         True,
     ),
 ]
-_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|ustadh|ustadha|maulana|imam)\.?\s*$")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|miss|dr|sir|ustadh|ustadha|maulana|imam|st|saint|cllr|prof|rev|fr)\.?"
+    r"\s+(?:[a-z]+\s+)?$"
+)
 _PHOTO_OF_PUPILS = re.compile(
     r"\b(?:photos?|pictures?|pics?|videos?|footage|clips?|selfies?)\s+of\s+(?:[\w'()]+\s+){0,3}?"
     r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2})\b|"
@@ -109,66 +112,85 @@ _TAG_THEM = re.compile(
 )
 _WORD = re.compile(r"[a-z]+")
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
-# A year group or a class code: "Year 8", "yr 8", "Y8", "in 4J", "9B".
-_YEAR_OR_CLASS = re.compile(r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}[A-Z]{1,2}\b")
+# A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
+_YEAR_OR_CLASS = re.compile(
+    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b"
+)
 # (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
 _NAME_IN_YEAR = re.compile(
     r"\b([A-Za-z]+)\s+(?:[Ff]rom|[Ii]n)\s+(?:[Tt]he\s+)?(?:[Cc]lass\s+|[Ff]orm\s+)?"
-    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|\d{1,2}[A-Z]{1,2})\b"
+    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|\d{1,2}(?![DGK]\b)[A-Z]{1,2})\b"
+)
+# What may stand between a name and the year group after it ("Jamie Clarke in Year 8", "Ben
+# Arkwright, Year 8", "Aiden Price (Year 11)", "Sami, who is in 9B"), and between a year group
+# and the name after it ("Year 8 pupil Jamie Clarke", "Year 8's Jamie Clarke"). Anything else
+# ("Harry Kane scored again, the Year 4 boys...") is no evidence the name is a pupil's.
+_GAP_AFTER_NAME = re.compile(
+    r"^[\s,(\-\u2013]*(?:(?:who'?s|who\s+is|is|was|from|in|of)\s+){0,2}(?:the\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+_GAP_BEFORE_NAME = re.compile(
+    r"^(?:'s|\u2019s)?\s*(?:(?:pupil|student|girl|boy|lad|kid|child|star|captain|prefect)\s*)?"
+    r"[,:\-\u2013]?\s*$",
+    re.IGNORECASE,
 )
 # Words that make a capitalised pair (or a pair followed by one) a place or an institution.
 _INSTITUTION = frozenset(
     """academy school primary high college church park road street lane house hall centre
     center day fair trust grammar junior juniors infant infants secondary community court green
-    hill way avenue close farm""".split()
+    hill way avenue close farm nursery society foundation library museum stadium""".split()
 )
 _NOT_SURNAME = _INSTITUTION | frozenset("year in at and on from is was the".split())
-# Staff words near the name: "Head of Year 9 Sarah Jones", "Jamie Clarke, the Year 8 tutor".
-_STAFF_NEAR = re.compile(
-    r"\b(?:teacher|head|headteacher|headmaster|headmistress|deputy|senco|governor|coach|tutor|"
-    r"principal|assistant|staff|ta|lsa|miss|sir|mr|mrs|ms|dr|chair|manager|leader|lead|hoy)\b",
+# Words near the name that make it an adult's: staff, visitors, public figures.
+_ADULT_NEAR = re.compile(
+    r"\b(?:teacher|teaching|teaches|head|headteacher|headmaster|headmistress|deputy|senco|"
+    r"governor|coach|tutor|principal|assistant|staff|ta|lsa|miss|sir|mr|mrs|ms|dr|chair|manager|"
+    r"leader|lead|hoy|author|poet|writer|mp|cllr|councillor|mayor|minister|visitor|speaker|guest|"
+    r"actor|player|footballer|olympian|documentary)\b",
     re.IGNORECASE,
 )
-# How far (characters) a year group may sit from the name it is about.
-_NEAR = 40
+# How far (characters) around the name and year group to look for adult words.
+_AROUND = 25
 
 
-def _pupil_named(text: str, low: str) -> str | None:
+def _pupil_named(text: str) -> str | None:
     """A first name + surname next to a year group or class ("Jamie Clarke in Year 8", "Year 8
     pupil Jamie Clarke", "Daisy Okonkwo in 4J"), or a first name put in one ("ignore Aisha from
-    year 10"): in a school that identifies a child. Titles and staff words mark an adult."""
-    cased = text.title() if low == text else text
+    year 10"): in a school that identifies a child. Titles and adult words mark an adult."""
+    # All-lower-case or all-capitals posts are read title-cased ("Jamie Clarke In Year 8").
+    cased = text.title() if text.islower() or text.isupper() else text
     for m in _CAP_NAME.finditer(cased):
         first, second = m.group(1).lower(), m.group(2).lower()
         if first not in FIRST_NAMES or second in _NOT_SURNAME:
             continue
         start, end = m.start(), m.start() + len(m.group(1)) + 1 + len(m.group(2))
-        before = cased[max(0, start - _NEAR) : start]
-        after = cased[end : end + _NEAR]
-        following = after.split(maxsplit=1)[0].lower() if after.strip() else ""
-        if _TITLE_BEFORE.search(low[max(0, start - 12) : start]) or following in _INSTITUTION:
-            continue  # "Mr Ali", "Emma Watson Primary"
-        year = _YEAR_OR_CLASS.search(after)
-        if year:
-            span = (end, end + year.end())
+        following = re.match(r"\W*(\w+)", cased[end : end + 30])
+        if _TITLE_BEFORE.search(cased[max(0, start - 20) : start].lower()) or (
+            following and following.group(1).lower() in _INSTITUTION
+        ):
+            continue  # "Mr Ali", "St John Fisher", "Emma Watson Primary"
+        after = _YEAR_OR_CLASS.search(cased, end, end + 30)
+        if after and _GAP_AFTER_NAME.match(cased[end : after.start()]):
+            span = (start, after.end())
         else:
-            year = None
-            for year in _YEAR_OR_CLASS.finditer(before):  # noqa: B007 (the last: the closest)
-                pass
-            if year is None:
+            before = [
+                y
+                for y in _YEAR_OR_CLASS.finditer(cased, max(0, start - 30), start)
+                if _GAP_BEFORE_NAME.match(cased[y.end() : start])
+            ]
+            if not before:
                 continue
-            span = (start - len(before) + year.start(), start)
-        # The words between name and year group, and a few around the year group ("Head of
-        # Year 9 Sarah Jones", "Sarah Jones, the Year 8 tutor"), must not make an adult of them.
-        gap = cased[span[0] : span[1]]
-        around = cased[max(0, span[0] - 12) : start] + " " + cased[end : span[1] + 12]
-        if "." not in gap and not _STAFF_NEAR.search(around):
+            span = (before[-1].start(), end)
+        around = cased[max(0, span[0] - _AROUND) : span[1] + _AROUND]
+        if not _ADULT_NEAR.search(around):
             return f"pupil named with year group: {m.group(1)} {m.group(2)}"
     for m in _NAME_IN_YEAR.finditer(cased):
         if m.group(1).lower() in FIRST_NAMES and not _TITLE_BEFORE.search(
-            low[max(0, m.start() - 12) : m.start()]
+            cased[max(0, m.start() - 25) : m.start()].lower()
         ):
-            return f"pupil named with year group: {m.group(1).title()}, {m.group(2)}"
+            around = cased[max(0, m.start() - _AROUND) : m.end() + _AROUND]
+            if not _ADULT_NEAR.search(around):
+                return f"pupil named with year group: {m.group(1).title()}, {m.group(2)}"
     return None
 
 
@@ -500,7 +522,7 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
     hits = [
         name for name, pattern, lower in _PRIVACY_PATTERNS if pattern.search(low if lower else text)
     ]
-    named = _pupil_named(text, low)
+    named = _pupil_named(text)
     if named:
         hits.append(named)
     if _PHOTO_OF_PUPILS.search(low):
@@ -601,23 +623,48 @@ def abusive_word(text: str) -> str | None:
     return m.group(0) if m else None
 
 
-# A quoted span: 'useless cow', "waste of space", ‘…’, “…” (an apostrophe inside a word is not
-# a quote mark).
+# A quoted span: 'useless cow', "waste of space", ‘…’, “…”, «…» (an apostrophe inside a word,
+# as in 'a slag who's useless', does not close it).
 _QUOTED = re.compile(
-    r"(?<!\w)'[^'\n]{1,80}'(?!\w)|\"[^\"\n]{1,80}\"|\u2018[^\u2019\n]{1,80}\u2019|"
-    r"\u201c[^\u201d\n]{1,80}\u201d"
+    r"(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){1,80}'(?!\w)|\"[^\"\n]{1,80}\"|"
+    r"\u2018(?:[^\u2019\n]|(?<=\w)\u2019(?=\w)){1,80}\u2019|\u201c[^\u201d\n]{1,80}\u201d|"
+    r"\u00ab[^\u00bb\n]{1,80}\u00bb"
+)
+# Someone else said it: "someone on here called Mrs Okafor a ...", "people calling the teachers".
+_ATTRIBUTED = re.compile(
+    r"\b(?:someone|somebody|people|parents?|they|he|she|a (?:man|woman|boy|girl|lad|parent)|"
+    r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
+    r"(?:\s+[\w']+){0,4}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
+    r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted)\b",
+    re.IGNORECASE,
+)
+# Condemnation said around the quote ("... is vile", "Out of order.", "Gutted someone called").
+_CONDEMNING = re.compile(
+    r"\b(?:vile|awful|disgust\w*|disgrace\w*|shameful|shame on|appalling|sickening|horrible|"
+    r"nasty|cruel|out of order|not on|not ok(?:ay)?|unacceptable|should be ashamed|gutted|"
+    r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it)\b",
+    re.IGNORECASE,
 )
 
 
 def quotes_abuse_to_condemn(text: str, signals: list[tuple[str, str]]) -> bool:
-    """Condemning abuse by quoting it ("disgusting that someone called our head a 'useless
-    cow'"): neutral by policy. True when condemnation wording fires, and without the quoted
-    spans the post has no swear word, insult or hostile signal left."""
-    if not any(n == "condemnation" for n, _ in signals) or not _QUOTED.search(text):
+    """Condemning abuse by quoting what someone else said ("disgusting that someone called our
+    head a 'useless cow'"): neutral by policy. True when, outside the quotes, the words are
+    attributed to someone else and condemned, and nothing abusive or hostile is left; a writer
+    who puts their own insult in quotes ("Miss Reid is a 'stupid bitch'. Disgusting.") gets no
+    pass."""
+    if not _QUOTED.search(text):
         return False
     outside = _QUOTED.sub(" ", text)
-    return abusive_word(outside) is None and not any(
-        n in HOSTILE_SIGNALS for n, _ in offence_signals(outside)
+    outside_signals = offence_signals(outside)
+    return (
+        _ATTRIBUTED.search(outside) is not None
+        and (
+            _CONDEMNING.search(outside) is not None
+            or any(n == "condemnation" for n, _ in outside_signals)
+        )
+        and abusive_word(outside) is None
+        and not any(n in HOSTILE_SIGNALS for n, _ in outside_signals)
     )
 
 

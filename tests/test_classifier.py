@@ -78,6 +78,12 @@ def test_quoting_does_not_excuse_abuse_outside_the_quotes():
     for text in [
         "Disgusting school, the head is a 'useless cow' and a fucking liar",
         "our 'teacher' is a useless cow",  # no condemnation: scare quotes
+        # the writer's own insult or threat in quotes, with a condemning word nearby
+        'Call her what she is: a "stupid bitch". Disgusting.',
+        "Mr Hughes 'needs to be stabbed'. Disgusting man.",
+        "Everyone knows Mr Hughes is a 'nonce'. This has to stop.",
+        'Miss Reid is a "disgusting fat slag"',
+        'Shameful. Miss Reid is a "stupid bitch" and I said it to her face',
     ]:
         assert not rules.quotes_abuse_to_condemn(text, rules.offence_signals(text)), text
 
@@ -457,6 +463,8 @@ def test_privacy_rules_find_pupils_in_lower_case_photos_and_streets():
         "the twins who set off the alarm live above the chippy on Kings Road",
         "Freya from Y9 was crying in the toilets again, someone tell her mum",
         "ignore aisha from year 10, she's always starting drama",  # all lower case
+        "JAMIE CLARKE IN YEAR 8 IS A THIEF",  # all capitals
+        "Year 8's Jamie Clarke was in the fight video",
     ],
 )
 def test_privacy_rules_find_pupils_by_any_common_name(text):
@@ -475,6 +483,17 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "Grace Academy in Year 7 open evening is on Thursday",
         "May Day in Year 2 was lovely, thank you to all the staff",
         "Mrs Daisy Okonkwo in 4J is the best teacher my son has had",
+        # adults near a year group, and sizes that look like class codes
+        "Harry Kane scored again, the Year 4 boys were buzzing at break",
+        "Author Michael Rosen came in to read poems to Year 2",
+        "Great to see Lucy Powell MP at the Year 12 careers fair",
+        "Head teacher Sarah Jones in Year 9 assembly today",
+        "Sophie Khan, the Year 6 teaching assistant, is retiring",
+        "Mr Mohammed Ali in Year 8 science is brilliant",
+        "St John Fisher Year 7 open evening is next Tuesday",
+        "Our caretaker John Davies fixed the 4G pitch in no time",
+        "Daniel Craig in 10K charity run for the hospice",
+        "grace period for year 11 coursework ends friday",
     ],
 )
 def test_privacy_rules_leave_staff_schools_and_days_alone(text):
