@@ -647,12 +647,13 @@ _CONDEMNING = re.compile(
 )
 
 
-def quotes_abuse_to_condemn(text: str, signals: list[tuple[str, str]]) -> bool:
+@lru_cache(maxsize=4096)
+def quotes_abuse_to_condemn(text: str) -> bool:
     """Condemning abuse by quoting what someone else said ("disgusting that someone called our
     head a 'useless cow'"): neutral by policy. True when, outside the quotes, the words are
     attributed to someone else and condemned, and nothing abusive or hostile is left; a writer
     who puts their own insult in quotes ("Miss Reid is a 'stupid bitch'. Disgusting.") gets no
-    pass."""
+    pass. (Cached: both the encoder gate and the threshold ask, for the same posts.)"""
     if not _QUOTED.search(text):
         return False
     outside = _QUOTED.sub(" ", text)

@@ -443,7 +443,7 @@ class TrainedClassifier:
                 [
                     any(n in ENCODER_SKIP_SIGNALS for n, _ in s)
                     or civil_criticism(t, s)
-                    or rules.quotes_abuse_to_condemn(t, s)
+                    or rules.quotes_abuse_to_condemn(t)
                     for t, s in zip(texts, signals, strict=True)
                 ],
                 dtype=bool,
@@ -541,7 +541,7 @@ class TrainedClassifier:
                 threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
                 if any(n == "threat intent" for n, _ in signals[i]):
                     threshold = min(threshold, STRONG_THREAT_THRESHOLD)
-            elif rules.quotes_abuse_to_condemn(text, signals[i]):
+            elif rules.quotes_abuse_to_condemn(text):
                 # Policy: condemning abuse by quoting it is neutral, however strong the quoted
                 # words ("disgusting that someone called Miss Reid a 'stupid bitch'": P 0.998).
                 threshold = float("inf")
