@@ -128,6 +128,10 @@ def olid_split(rows: Sequence[Example], seed: int = SEED) -> tuple[list[Example]
     return [rows[i] for i in tr], [rows[i] for i in te]
 
 
+def _school_files(paths: Path | str | Sequence[Path | str]) -> list[Path]:
+    return [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+
+
 def read_school_context(
     paths: Path | str | Sequence[Path | str] = SCHOOL_FILES,
 ) -> tuple[list[Example], list[Example]]:
@@ -136,8 +140,8 @@ def read_school_context(
     group (written by someone who saw no training row) get the source ``school-independent*``."""
     train_rows: list[Example] = []
     test_rows: list[Example] = []
-    for path in [paths] if isinstance(paths, (str, Path)) else paths:
-        with Path(path).open(encoding="utf-8", newline="") as fh:
+    for path in _school_files(paths):
+        with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 group = row.get("group") or ""
                 ex = Example(
@@ -471,9 +475,8 @@ def train(
     school_train, school_test = read_school_context(school_paths)
     olid_train: list[Example] = []
     olid_test: list[Example] = []
-    files = [school_paths] if isinstance(school_paths, (str, Path)) else school_paths
     hashes = {
-        **{Path(p).stem: sha256(Path(p)) for p in files},
+        **{p.stem: sha256(p) for p in _school_files(school_paths)},
         "profanity_svm": sha256(PROFANITY_ARRAYS),
         "first_names": sha256(DATA_DIR / "first_names.txt"),
         # The features and rules are code: a change to them is a new model version too.
