@@ -22,22 +22,9 @@ from typing import Any
 
 from analysis.enquiry import extract_outlet, parse_deadline
 
-# First names: common ones among pupils of an east London Islamic school, plus the US Census and
-# UK lists in data/first_names.txt (see its header). A deployment adds the school's protected
+# First names (data/first_names.txt, see its header). A deployment adds the school's protected
 # pupil list (``protected_names``) on top.
 FIRST_NAMES = frozenset(
-    """
-    aisha ayesha yusuf yousuf ibrahim maryam mariam zainab hamza sumaiya abdullah fatima fatimah
-    bilal khadija musa imran safiya safia muhammad mohammed mohammad ahmed ahmad ali omar umar
-    usman uthman hasan hassan hussain husain adam idris ismail isa yahya zakariya zakaria ayaan
-    rayyan zayn zain amir amira hana hannah halima hafsa ruqayyah ruqaya sara sarah noor nur
-    layla leila inaya anaya jannat tahmina nusrat shamima rahima salma sana samira sadia tasnim
-    tanvir rahim karim arif asif faisal farhan junaid kamran nabil rashid saif shahid tariq
-    yasin yaseen zaid zayd abdul abdur abu mustafa mahmud mahmoud jamal kabir rumana shirin
-    nadia maya mia emily olivia amelia isla ava grace jack oliver harry george noah leo charlie
-    jacob thomas james william daniel joshua ryan liam ella lily chloe sophie jessica lucy
-    """.split()
-) | frozenset(
     line
     for line in (Path(__file__).with_name("data") / "first_names.txt")
     .read_text(encoding="utf-8")
