@@ -69,7 +69,8 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         # "his snap is aidenp_07", "her insta: @lily.r": a child's account, or a staff member's
         "social media handle given",
         re.compile(
-            r"\b(?:his|her|their)\s+(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
+            r"(?<!our )(?<!my )(?<!school )(?<!school's )(?<!official )"
+            r"\b(?:(?:his|her|their)\s+)?(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
             r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*@?[\w.]*[\d_.][\w.]*"
         ),
         True,
@@ -78,7 +79,8 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         # "their mum lives opposite us on Sidney Street", "lives just off watney street"
         "home street given",
         re.compile(
-            r"\b(?:lives?|living|stays?)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
+            r"\b(?:(?:lives?|living|stays?)(?:\s+with\s+(?:his|her|their)\s+\w+)?|they'?re|he'?s|"
+            r"she'?s)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
             r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w']+\s+){0,5}?"
             r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
         ),
@@ -91,7 +93,8 @@ _TITLE_BEFORE = re.compile(
 )
 _PHOTO_OF_PUPILS = re.compile(
     r"\b(?:photos?|pictures?|pics?|videos?|footage|clips?|selfies?)\s+of\s+(?:[\w'()]+\s+){0,3}?"
-    r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2})\b|"
+    r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2}|reception|nursery|"
+    r"class\s?\d{0,2})\b|"
     r"\b(?:kid|boy|girl|pupil|child|lad)\s+in\s+(?:the|that|this)\s+(?:video|photo|pic|clip)\s+is\b"
 )
 _TAG_THEM = re.compile(
@@ -181,6 +184,45 @@ def _pupil_named(text: str) -> str | None:
     return None
 
 
+_NAME = r"([A-Za-z]+)(?:\s+([A-Z][a-z'-]+))?"
+# "The kid who started the fire is Reece Tanner", "the yr 11 who got expelled is jayden cole"
+_CHILD_WHO = (
+    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|(?:year|yr|y)\s?\d{1,2})\s+(?:who|that)\b"
+)
+_CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
+_CHILD_WHO_IS = re.compile(
+    _CHILD_WHO + r"[^.?!]{0,120}?\b(?:is|was|'s|name is|name's)\s+(?:called\s+|named\s+)?" + _NAME,
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+# "Reece Tanner, 13," (a child's age after a full name)
+_NAME_AGE = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+),?\s+(?:aged\s+)?(\d{1,2})\b(?![:%.]\d)")
+# "Tyler Brennan's mum" in a post that gives a year group
+_NAME_FAMILY = re.compile(
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
+    r"nan|nana|gran|grandma|brother|sister|family|carer)\b"
+)
+
+
+def _child_identified(text: str) -> str | None:
+    """A child singled out by what they did, their age or their family, with their name."""
+    cased = text.title() if text.islower() or text.isupper() else text
+    who = _CHILD_WHO_LOWER.search(text.lower())  # most posts have none: skip the long pattern
+    for m in _CHILD_WHO_IS.finditer(cased) if who else ():
+        first, last = m.group(1), m.group(2)
+        if first.lower() in FIRST_NAMES and (first[0].isupper() or cased is not text):
+            return f"pupil identified by name: {first}" + (f" {last}" if last else "")
+    for m in _NAME_AGE.finditer(cased) if _DIGIT.search(cased) else ():
+        if m.group(1).lower() in FIRST_NAMES and 4 <= int(m.group(3)) <= 17:
+            if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
+                return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3)}"
+    if _YEAR_OR_CLASS.search(cased):
+        for m in _NAME_FAMILY.finditer(cased):
+            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+                return f"pupil's family named: {m.group(1)} {m.group(2)}"
+    return None
+
+
 class _LowerPattern:
     """A regex matched against the lower-cased text: 2-3x faster than ``re.IGNORECASE`` for these
     long alternations. Patterns must be written in lower case; matches come back lower-cased."""
@@ -217,8 +259,17 @@ _ENQUIRY_PHRASES = _lower_re(
     r"(?:i'?m|we'?re|i am|we are) (?:making|producing|working on|putting together|researching|"
     r"writing) (?:a |an )?(?:\w+ )?(?:podcast|documentary|film|programme|story|piece|feature|"
     r"article|report|series)|(?:value|love|appreciate) a (?:quick )?chat|\bpm me\b|"
-    r"(?:can|could) (?:i|we) (?:ask|speak|talk)|(?:put|ask) (?:some )?questions to|"
-    r"(?:statement|comment|response) from the school|(?:phone )?number for the (?:head|press)",
+    r"(?:can|could) (?:i|we) (?:ask|speak|talk)(?! about how)|(?:put|ask) (?:some )?questions to|"
+    r"(?:statement|comment|response) from the school|(?:phone )?number for the (?:head|press)|"
+    r"(?:press|media) (?:enquiry|request)|comments? needed|need(?:s|ed)? (?:a )?comment|"
+    r"(?:doing|writing|working on|putting together) an? (?:[\w-]+ ){0,2}?(?:story|piece|feature|"
+    r"article|then-and-now|report|segment|follow-up|package|documentary|podcast)|"
+    r"(?:able|willing) to confirm|(?:could|can) (?:\S+ ){0,3}confirm|(?:pls|please) dm|"
+    r"dm (?:pls|please)|handles? (?:press|media|comms)|wants? (?:\w+ )?stories|will credit|"
+    r"comment or message|get in contact|looking for an? (?:parent|teacher|family|pupil|student|mum|"
+    r"dad|head|headteacher|governor|school|someone|anyone)|statement request|request for (?:a )?"
+    r"statement|please respond|(?:i'?m|we'?re|i am|we are) reporting on|(?:get|have|grab) (?:a )?"
+    r"(?:quick )?(?:comment|statement)",
 )
 _SELF_ROLE = _lower_re(
     r"\b(?:i'?m|i am|we'?re|we are|as)\s+(?:a |an |the )?(?:\w+\s){0,2}"
@@ -301,7 +352,15 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"i know (?:his|her|their|your) "
             r"(?:car|house|address|kids?)|"
             r"kick(?:ing)? (?:his|her|their|your) head in|in an ambulance|make (?:him|her|them|you) pay|"
-            r"(?:i'?ll|i will|we'?ll|we will) (?:find|get|hurt|come for) (?:you|him|her|them|out where))",
+            r"(?:i'?ll|i will|we'?ll|we will) (?:find|get|hurt|come for) (?:you|him|her|them|out where)|"
+            # veiled menace: no violent word, the threat is in the tone
+            r"better hope (?:i|we|they|nobody|no one) (?:don'?t |never )?(?:sees?|bumps? into|catch(?:es)?|"
+            r"runs? into|meets?)|(?:wants?|needs?|ought) to watch (?:themselves|himself|herself|"
+            r"yourselves|yourself|their backs?|his back|her back)|keep \w+ing\b[^.?!]{0,40}\band see "
+            r"what happens|patience (?:runs|is running|has run|will run|wears|is wearing) (?:out|thin)|"
+            r"long memories|short fuses?|(?:be a )?(?:shame|pity) if (?:something|anything) (?:happened|"
+            r"were to happen)|accidents happen|know (?:which|what) car (?:is|he|she)|"
+            r"won'?t be (?:walking|smiling|laughing|so (?:brave|cocky|smug))\b)",
         ),
     ),
     (
@@ -509,7 +568,7 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
     hits = [
         name for name, pattern, lower in _PRIVACY_PATTERNS if pattern.search(low if lower else text)
     ]
-    named = _pupil_named(text)
+    named = _pupil_named(text) or _child_identified(text)
     if named:
         hits.append(named)
     if _PHOTO_OF_PUPILS.search(low):
@@ -564,6 +623,9 @@ ENQUIRY_FEATURE_NAMES = (
 )
 
 
+_WORK_DESCRIBED = re.compile(
+    r"(?:for|doing|writing|working on|putting together) (?:a|an|my|our|the) "
+)
 _REQUEST_TAG = _lower_re(r"#(?:journo|pr|media)request\b")
 
 
@@ -581,6 +643,13 @@ def enquiry_rule(text: str) -> str | None:
         # Three different ways of asking ("looking for parents", "for a piece", "dms open")
         # are an enquiry even when the journalist does not say what they are.
         return "enquiry phrases " + ", ".join(repr(p) for p in asks[:3])
+    # "for a piece", "doing a piece" say what someone is working on, not that they ask.
+    requests = [p for p in asks if not _WORK_DESCRIBED.match(p)]
+    outlet = extract_outlet(text) if not role and requests else None
+    if outlet:
+        # Naming the paper and asking is as plain as saying "I'm a reporter" ("doing a story
+        # for @PlymouthLive, pls dm", "comment needed for the Wiltshire Times asap").
+        return f"outlet {outlet!r}, asking {requests[0]!r}"
     if not role:
         return None
     email = _EMAIL.search(text) if not asks else None

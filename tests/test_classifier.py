@@ -174,16 +174,20 @@ def test_shipped_artefact_is_small_and_its_metadata_matches_the_data():
     assert meta["version"] == load_model().version
     assert meta["data_sha256"]["school_context"] == sha256(DEFAULT_SCHOOL)
     assert meta["data_sha256"]["school_context_written"] == sha256(WRITTEN_SCHOOL)
-    assert {"olid_test", "school_context_test", "school_context_independent"} <= set(
-        meta["metrics"]
-    )
+    assert {
+        "olid_test",
+        "school_context_test",
+        "school_context_independent3",
+        "school_context_independent4",
+    } <= set(meta["metrics"])
 
 
 def test_independent_rows_are_held_out_and_measured_alone():
     train_rows, test_rows = read_school_context()
-    independent = [e for e in test_rows if e.source == "school-independent"]
-    assert len(independent) >= 300
-    assert not {e.text for e in independent} & {e.text for e in train_rows}
+    for source in ("school-independent3", "school-independent4"):
+        independent = [e for e in test_rows if e.source == source]
+        assert len(independent) == 300
+        assert not {e.text for e in independent} & {e.text for e in train_rows}
     written_train, _ = read_school_context(WRITTEN_SCHOOL)
     assert len(written_train) >= 1000 and all(e.source == "school" for e in written_train)
 
@@ -401,6 +405,32 @@ def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
     assert rules.privacy_hits("Mr Ali's wife and kids live at 31 Jubilee Street, FYI")
 
 
+@pytest.mark.parametrize(
+    ("text", "enquiry"),
+    [
+        (
+            "anyone at a Bristol school been told to stop music lessons? doing a story for "
+            "@BristolLive, pls dm",
+            True,
+        ),
+        (
+            "Can anyone at Hillside confirm the head has gone? Comment needed for the Wiltshire "
+            "Times asap",
+            True,
+        ),
+        (
+            "ITV Meridian's doing a piece on school funding tonight at 6, includes our academy",
+            False,
+        ),
+        ("Can we talk about how the Guardian piece on burnout quoted no teachers?", False),
+    ],
+)
+def test_naming_the_paper_and_asking_is_an_enquiry(text, enquiry):
+    from analysis import classifier_rules as rules
+
+    assert bool(rules.enquiry_rule(text)) is enquiry, rules.enquiry_rule(text)
+
+
 def test_version_changes_with_the_rules_code(tmp_path):
     meta = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
     assert "code" in meta["data_sha256"]
@@ -476,6 +506,40 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # a child singled out by what they did, their age, their family or a photo, no year group
+        "The lad who smashed the minibus window at Brookfield is Connor Walsh, everyone knows",
+        "the girl who fainted in assembly is called ruby hart apparently",
+        "Liam Price, 14, from the Meadows, started it all",
+        "Anyone know Kayden Ross's mum? He's in Year 7 and keeps nicking my son's stuff",
+        "his brother lives with their nan on the Ferndale estate",
+        "the one who started it? snap is kd_rossy09",
+        "Cute photo of Reception on sports day: Amelia, Oscar and Leo winning the egg and spoon!",
+    ],
+)
+def test_privacy_rules_find_children_without_a_year_group(text):
+    from analysis import classifier_rules as rules
+
+    assert rules.privacy_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow our insta: @oakfield_pe for fixtures",
+        "John Smith, 45, of Leeds was fined for speeding outside the school",
+        "The teacher who retired last year is Sarah Jones, she was brilliant",
+        "Lovely photo of Reception class on their first day",
+    ],
+)
+def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
+    from analysis import classifier_rules as rules
+
+    assert not rules.privacy_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Head of Year 9 Sarah Jones said the trip was a great success",
         "Sarah Jones, the Year 8 tutor, retires after 30 years",
         "Sophie Turner, head of English, praised Year 11 for their results",
@@ -520,6 +584,21 @@ def test_first_person_intent_to_harm_is_a_threat(clf, text):
     assert "rule" in out.explanation.split(";")[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Kelso wants to watch himself. That's all I'm saying.",
+        "Keep excluding my lad and see what happens",
+        "The head better hope I don't bump into her at Asda",
+        "my patience is running out with that PE teacher, people round here have long memories",
+    ],
+)
+def test_veiled_menace_is_threat_wording(text):
+    from analysis import classifier_rules as rules
+
+    assert rules.subreason_hint(text) == ("threat", rules.subreason_hint(text)[1]), text
+
+
 def test_threat_rules_leave_everyday_phrases_alone():
     from analysis import classifier_rules as rules
 
@@ -531,6 +610,12 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "Well do you?",
     ]:
         assert rules.strong_threat(text) is None, text
+    for text in [
+        "We'll have to wait and see what happens at the governors' meeting",
+        "Parents have long been asking for a crossing outside the school",
+        "I hope I see you all at the summer fair!",
+    ]:
+        assert rules.subreason_hint(text) is None, text
 
 
 @pytest.mark.parametrize(

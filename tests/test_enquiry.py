@@ -66,6 +66,13 @@ def test_no_deadline(text):
         ("Producer for BBC Radio London here", "BBC Radio London"),
         ("writing for schoolsweek... no, for Tes", "Tes"),
         ("freelance journalist for Bow Weekly News looking for parents", "Bow Weekly News"),
+        ("Doing a then-and-now for the Halifax Courier, anyone got photos?", "Halifax Courier"),
+        ("Comment needed for the Yorkshire Evening Post by 4pm", "Yorkshire Evening Post"),
+        ("doing a story for @LeedsLive, pls dm", "LeedsLive"),
+        ("GB News looking for a parent to appear tomorrow", "GB News"),
+        ("Good News everyone, the fair raised £900", None),
+        ("Statement from Northfield Academy Press Office", None),
+        ("Breaking News: Royal Mail strike delays the exam results letters", None),
         ("Does anyone know when term starts?", None),
     ],
 )
