@@ -71,7 +71,7 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         re.compile(
             r"(?<!our )(?<!my )(?<!school )(?<!school's )(?<!official )"
             r"\b(?:(?:his|her|their)\s+)?(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
-            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*@?[\w.]*[\d_.][\w.]*"
+            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*(?:@[\w.]+|[\w.]*[\d_][\w.]*)"
         ),
         True,
     ),
@@ -171,7 +171,7 @@ def _pupil_named(text: str) -> str | None:
             if not before:
                 continue
             span = (before[-1].start(), end)
-        around = cased[max(0, span[0] - _AROUND) : span[1] + _AROUND]
+        around = _TEACHERS_CLASS.sub(" ", cased[max(0, span[0] - _AROUND) : span[1] + _AROUND])
         if not _ADULT_NEAR.search(around):
             return f"pupil named with year group: {m.group(1)} {m.group(2)}"
     for m in _NAME_IN_YEAR.finditer(cased):
@@ -196,7 +196,18 @@ _CHILD_WHO_IS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 # "Reece Tanner, 13," (a child's age after a full name)
-_NAME_AGE = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+),?\s+(?:aged\s+)?(\d{1,2})\b(?![:%.]\d)")
+_NAME_AGE = re.compile(
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+),?\s+\(?(?:aged\s+)?(\d{1,2})\b(?![:%.]\d)"
+)
+# "my grandson Leo Brandon", "our daughter Amy Shaw"
+_CHILD_OF = re.compile(
+    r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter)\s+"
+    r"([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
+)
+# "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
+_CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b", re.IGNORECASE)
+# "Year 5, Mrs Shah's class": the teacher names the class, the pupil is still a pupil
+_TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
 # "Tyler Brennan's mum" in a post that gives a year group
 _NAME_FAMILY = re.compile(
     r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
@@ -216,6 +227,14 @@ def _child_identified(text: str) -> str | None:
         if m.group(1).lower() in FIRST_NAMES and 4 <= int(m.group(3)) <= 17:
             if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
                 return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3)}"
+    for m in _CHILD_OF.finditer(cased):
+        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+            return f"child named by a relative: {m.group(1)} {m.group(2)}"
+    for m in _CAPTION.finditer(cased):
+        window = cased[m.end() : m.end() + 80]
+        names = [w for w in re.findall(r"\b[A-Z][a-z]+\b", window) if w.lower() in FIRST_NAMES]
+        if len(names) >= 2 and not _ADULT_NEAR.search(window):
+            return f"children named in a photo caption: {', '.join(names[:3])}"
     if _YEAR_OR_CLASS.search(cased):
         for m in _NAME_FAMILY.finditer(cased):
             if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
@@ -249,7 +268,7 @@ _ENQUIRY_PHRASES = _lower_re(
     r"#?journorequest|#?prrequest|#?mediarequest|looking (?:to|for)(?: \w+)? (?:speak|talk|hear|"
     r"case stud|parents|teachers|people|families|contacts?)|(?:request(?:ing)?|ask(?:ing)?) for "
     r"(?:a )?comment|for (?:a )?comment|(?:give|invite)\w*(?: \w+){0,3} (?:a )?(?:comment|respon)|"
-    r"case stud(?:y|ies)|interview|spokes(?:person|man|woman)|on the record|press (?:office|contact)|"
+    r"case stud(?:y|ies)|interview(?!ed)|spokes(?:person|man|woman)|on the record|press (?:office|contact)|"
     r"handles? media|get in touch|contact me|(?:dm|email|message) me|dms? (?:are )?open|drop me a line|"
     r"would love to (?:hear|speak|talk)|like to (?:hear|speak|talk|interview|ask)|(?:willing|happy) to "
     r"(?:chat|talk|speak)|(?:speak|talk) (?:to|with) (?:me|us)|hear from you|on camera|as a guest|"
@@ -269,7 +288,12 @@ _ENQUIRY_PHRASES = _lower_re(
     r"comment or message|get in contact|looking for an? (?:parent|teacher|family|pupil|student|mum|"
     r"dad|head|headteacher|governor|school|someone|anyone)|statement request|request for (?:a )?"
     r"statement|please respond|(?:i'?m|we'?re|i am|we are) reporting on|(?:get|have|grab) (?:a )?"
-    r"(?:quick )?(?:comment|statement)",
+    r"(?:quick )?(?:comment|statement)|(?:i'?m|we'?re|i am|we are) covering|keen to include|"
+    r"(?:the )?school'?s side|(?:join|speak to) us (?:live )?on air|live on air|who(?:'s| is) the "
+    r"best person to (?:contact|speak|talk|ask)|who should (?:we|i) (?:talk|speak) to|(?:have|got) a "
+    r"contact for|before (?:we|i) publish|fact-?checking|talk me through|pitching (?:a|an|my) "
+    r"(?:\w+ )?(?:piece|story|feature|idea)|(?:up for|willing to|happy to) talking|"
+    r"(?:doing|writing) a follow[ -]?up",
 )
 _SELF_ROLE = _lower_re(
     r"\b(?:i'?m|i am|we'?re|we are|as)\s+(?:a |an |the )?(?:\w+\s){0,2}"
@@ -374,7 +398,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
         "harassment_bullying",
         _lower_re(
             r"\b(?:make (?:his|her|their) life hell|until (?:she|he|they) (?:quits?|breaks?|cracks?|"
-            r"leaves?|resigns?)|(?:spam|flood) (?:his|her|their|the)|(?:spam|flood)\w* .{0,30}\b(?:inbox|"
+            r"leaves?|resigns?)|(?:i'?ll|i will|gonna|going to|we'?ll) keep (?:on )?(?:tagging|"
+            r"messaging|emailing|ringing|calling|posting|texting|sharing)|meme page|whenever i "
+            r"(?:like|want)|answer for what|(?:spam|flood) (?:his|her|their|the)|(?:spam|flood)\w* .{0,30}\b(?:inbox|"
             r"dms|phone|mentions)|pass it (?:on|round)|tag (?:him|her|them)|"
             r"everyone (?:laugh|share|comment)|such a loser|keep (?:messaging|ringing|phoning)|"
             r"reminding .{0,40} that everyone hates|(?:don'?t stop|keep (?:going|at it|it up)) "
@@ -691,14 +717,18 @@ _ATTRIBUTED = re.compile(
     r"\b(?:someone|somebody|people|parents?|they|he|she|a (?:man|woman|boy|girl|lad|parent)|"
     r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
     r"(?:\s+[\w']+){0,4}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
-    r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted)\b",
+    r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted|sprayed|"
+    r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared)\b|"
+    r"\b(?:posts?|comments?|messages?|tweets?) like\b",
     re.IGNORECASE,
 )
 # Condemnation said around the quote ("... is vile", "Out of order.", "Gutted someone called").
 _CONDEMNING = re.compile(
     r"\b(?:vile|awful|disgust\w*|disgrace\w*|shameful|shame on|appalling|sickening|horrible|"
     r"nasty|cruel|out of order|not on|not ok(?:ay)?|unacceptable|should be ashamed|gutted|"
-    r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it)\b",
+    r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it|sicken\w*|"
+    r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
+    r"reported (?:it |this )?to (?:the )?police)\b",
     re.IGNORECASE,
 )
 

@@ -119,6 +119,9 @@ _NOT_MASTHEAD = (
 _MASTHEAD_RE = re.compile(
     rf"(?<![\w@])((?!(?:{_NOT_MASTHEAD})\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}}\s+(?:{_MASTHEAD}))\b"
     rf"|(?<![\w.])@((?:[A-Z][a-z]+){{1,3}}(?:{_MASTHEAD}))\b"
+    # "writing for the Courier": a local paper by its one-word name
+    r"|\bthe\s+(Herald|Courier|Gazette|Echo|Argus|Chronicle|Examiner|Mercury|Sentinel|Advertiser|"
+    r"Recorder|Telegraph|Express)\b"
 )
 # "Northbrook Academy Press Office" is the school's own office, not a paper.
 _OWN_NEWS = re.compile(r"Academy|School|College|Trust|Primary|Council")
@@ -184,7 +187,7 @@ def extract_outlet(text: str) -> str | None:
     if m := _GENERIC_OUTLET_RE.search(text):
         return m.group(1).strip(" .,")
     for m in _MASTHEAD_RE.finditer(text):
-        name = m.group(1) or m.group(2)
+        name = m.group(1) or m.group(2) or m.group(3)
         if not _OWN_NEWS.search(name):
             return name
     return None

@@ -537,14 +537,15 @@ class TrainedClassifier:
             hint = rules.subreason_hint(text)
             calm = any(n in rules.CALMING_SIGNALS for n, _ in signals[i])
             threshold = self.offence_threshold
-            if hint and hint[0] in HOSTILE_HINTS and not calm:
+            if rules.quotes_abuse_to_condemn(text):
+                # Policy: condemning abuse by quoting it is neutral, however strong the quoted
+                # words ("disgusting that someone called Miss Reid a 'stupid bitch'": P 0.998),
+                # even a slur or a threat: the rule has checked nothing hostile is left outside.
+                threshold = float("inf")
+            elif hint and hint[0] in HOSTILE_HINTS and not calm:
                 threshold = min(threshold, HOSTILE_HINT_THRESHOLD)
                 if any(n == "threat intent" for n, _ in signals[i]):
                     threshold = min(threshold, STRONG_THREAT_THRESHOLD)
-            elif rules.quotes_abuse_to_condemn(text):
-                # Policy: condemning abuse by quoting it is neutral, however strong the quoted
-                # words ("disgusting that someone called Miss Reid a 'stupid bitch'": P 0.998).
-                threshold = float("inf")
             elif civil_criticism(text, signals[i]):
                 # (The profanity model cannot tell: it scores "should be shut down" 0.98, as
                 # "shut up".)

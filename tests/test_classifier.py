@@ -66,6 +66,11 @@ def test_neutral_policy_lines(clf, text):
         "Disgusting that someone in the parents group called Miss Reid a 'stupid bitch' on "
         "Friday. She has been nothing but kind to our kids.",
         "Appalling that people are calling the new head a 'useless cow' on here. Please stop.",
+        # graffiti, "whoever keeps commenting", "a post like": attributed in other words
+        'Sickened that someone spray-painted "P*ki school" on the gates at Hollins Road last '
+        "night. Reported to police.",
+        'To whoever keeps commenting "feral little scrotes" under every post about the juniors: '
+        "they're eight. Have a word with yourself.",
     ],
 )
 def test_condemning_abuse_while_quoting_it_is_neutral(clf, text):
@@ -423,6 +428,16 @@ def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
             False,
         ),
         ("Can we talk about how the Guardian piece on burnout quoted no teachers?", False),
+        (
+            "Is @OakfieldAcad going to respond to the petition? I'm covering it for the Herald and "
+            "keen to include the school's side.",
+            True,
+        ),
+        (
+            "Saw the Chronicle article on the new behaviour policy. Reads like they interviewed one "
+            "angry parent.",
+            False,
+        ),
     ],
 )
 def test_naming_the_paper_and_asking_is_an_enquiry(text, enquiry):
@@ -511,6 +526,10 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "the girl who fainted in assembly is called ruby hart apparently",
         "Liam Price, 14, from the Meadows, started it all",
         "Anyone know Kayden Ross's mum? He's in Year 7 and keeps nicking my son's stuff",
+        "Well done to Mia Carter (Year 4, Mr Hale's class) for her swimming gala medals!",
+        "Good luck to Ashgrove's Tom Fenwick (14) at the county trials on Saturday",
+        "Happy 10th birthday to my grandson Oliver Grant, the star of Class 5 at Oakfield!",
+        "Nativity at Hillcrest! L to R: Poppy, Jacob and Isla as the three kings",
         "his brother lives with their nan on the Ferndale estate",
         "the one who started it? snap is kd_rossy09",
         "Cute photo of Reception on sports day: Amelia, Oscar and Leo winning the egg and spoon!",
@@ -529,6 +548,8 @@ def test_privacy_rules_find_children_without_a_year_group(text):
         "John Smith, 45, of Leeds was fined for speeding outside the school",
         "The teacher who retired last year is Sarah Jones, she was brilliant",
         "Lovely photo of Reception class on their first day",
+        "Staff panto, left to right: Mrs Kaur, Mr Dean and the head as the ugly sisters",
+        "My wife teaches in Rotherham and gets called names on Facebook is unreal.",
     ],
 )
 def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
@@ -597,6 +618,19 @@ def test_veiled_menace_is_threat_wording(text):
     from analysis import classifier_rules as rules
 
     assert rules.subreason_hint(text) == ("threat", rules.subreason_hint(text)[1]), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Day 30 of asking Mr Pike about my son's grade. I'll keep tagging you, Dave. Every day.",
+        "anyone got a pic of the dinner lady with the moustache? need it for the meme page",
+    ],
+)
+def test_campaigns_against_a_person_are_harassment_wording(text):
+    from analysis import classifier_rules as rules
+
+    assert (rules.subreason_hint(text) or ("",))[0] == "harassment_bullying", text
 
 
 def test_threat_rules_leave_everyday_phrases_alone():
