@@ -81,7 +81,7 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         re.compile(
             r"\b(?:(?:lives?|living|stays?)(?:\s+with\s+(?:his|her|their)\s+\w+)?|they'?re|he'?s|"
             r"she'?s)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
-            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w']+\s+){0,5}?"
+            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w'-]+\s+){0,5}?"
             r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
         ),
         True,
@@ -190,6 +190,16 @@ _CHILD_WHO = (
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|(?:year|yr|y)\s?\d{1,2})\s+(?:who|that)\b"
 )
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
+_CHILD_THEN_NAME = re.compile(
+    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
+    r"\bname is|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
+)
+_KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
+# Three or more full names where pupils are the subject: a leavers' list, a team sheet
+_PUPILS_CONTEXT = re.compile(
+    r"\b(?:leavers?|hoodies?|class|team|squad|pupils|kids|children|year\s?\d{1,2}|form)\b",
+    re.IGNORECASE,
+)
 _CHILD_WHO_IS = re.compile(
     _CHILD_WHO + r"[^.?!]{0,120}?\b(?:is|was|'s|name is|name's)\s+(?:called\s+|named\s+)?" + _NAME,
     re.IGNORECASE,
@@ -198,6 +208,12 @@ _DIGIT = re.compile(r"\d")
 # "Reece Tanner, 13," (a child's age after a full name)
 _NAME_AGE = re.compile(
     r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+),?\s+\(?(?:aged\s+)?(\d{1,2})\b(?![:%.]\d)"
+)
+# "eight-year-old Grace Lomax"
+_AGED_NAME = re.compile(
+    r"\b(?:\d{1,2}|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)",
+    re.IGNORECASE,
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
@@ -227,6 +243,20 @@ def _child_identified(text: str) -> str | None:
         if m.group(1).lower() in FIRST_NAMES and 4 <= int(m.group(3)) <= 17:
             if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
                 return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3)}"
+    if _KID_LOWER.search(text.lower()):
+        for m in _CHILD_THEN_NAME.finditer(cased):
+            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+                return f"pupil identified by name: {m.group(1)} {m.group(2)}"
+    full_names = [
+        m.group(1)
+        for m in _CAP_NAME.finditer(cased)
+        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
+    ]
+    if len(full_names) >= 3 and _PUPILS_CONTEXT.search(cased) and not _ADULT_NEAR.search(cased):
+        return f"pupils listed by name: {', '.join(full_names[:3])}"
+    for m in _AGED_NAME.finditer(cased):
+        if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
+            return f"child named with age: {m.group(1)} {m.group(2)}"
     for m in _CHILD_OF.finditer(cased):
         if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
             return f"child named by a relative: {m.group(1)} {m.group(2)}"
@@ -280,7 +310,9 @@ _ENQUIRY_PHRASES = _lower_re(
     r"article|report|series)|(?:value|love|appreciate) a (?:quick )?chat|\bpm me\b|"
     r"(?:can|could) (?:i|we) (?:ask|speak|talk)(?! about how)|(?:put|ask) (?:some )?questions to|"
     r"(?:statement|comment|response) from the school|(?:phone )?number for the (?:head|press)|"
-    r"(?:press|media) (?:enquiry|request)|comments? needed|need(?:s|ed)? (?:a )?comment|"
+    r"(?:press|media) (?:enquiry|request|query)|comments? needed|(?:got|have|any) contacts? at|"
+    r"(?:want|like|hoping) to (?:do|write|run|feature) |comms (?:person|team|officer)|"
+    r"number in my (?:profile|bio)|need(?:s|ed)? (?:a )?comment|"
     r"(?:doing|writing|working on|putting together) an? (?:[\w-]+ ){0,2}?(?:story|piece|feature|"
     r"article|then-and-now|report|segment|follow-up|package|documentary|podcast)|"
     r"(?:able|willing) to confirm|(?:could|can) (?:\S+ ){0,3}confirm|(?:pls|please) dm|"
@@ -293,7 +325,8 @@ _ENQUIRY_PHRASES = _lower_re(
     r"best person to (?:contact|speak|talk|ask)|who should (?:we|i) (?:talk|speak) to|(?:have|got) a "
     r"contact for|before (?:we|i) publish|fact-?checking|talk me through|pitching (?:a|an|my) "
     r"(?:\w+ )?(?:piece|story|feature|idea)|(?:up for|willing to|happy to) talking|"
-    r"(?:doing|writing) a follow[ -]?up",
+    r"(?:doing|writing) a follow[ -]?up|(?:like|care|want) to respond|writing (?:it|this) up|"
+    r"tomorrow'?s (?:edition|paper|programme|show|bulletin)|email in bio",
 )
 _SELF_ROLE = _lower_re(
     r"\b(?:i'?m|i am|we'?re|we are|as)\s+(?:a |an |the )?(?:\w+\s){0,2}"
@@ -370,7 +403,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"you'?ve been warned|you'?ll regret|waiting (?:for you )?outside|head kicked in|"
             r"lesson (?:he|she|they|you) (?:won'?t|will never) forget|swear down|"
             r"(?:give|gave) (?:him|her|them|you) a (?:slap|kicking|beating|hiding|smack)|"
-            r"(?:wait|waiting) for (?:him|her|them|that \w+) (?:after|outside)|"
+            r"(?:wait|waiting) for (?:him|her|them|that \w+) (?:after|outside|in the car park|"
+            r"at the gates?)|(?:needs?|deserves?) a (?:good )?(?:kicking|slap|hiding|beating|smack)|"
+            r"(?:he|she|they|hes|shes)(?:'?s|'?ve| has| have) been warned|or we'?re coming in|"
             r"should be (?:strung up|hanged|shot|lynched)|"
             r"i'?ll do (?:him|her|them|that (?:head|teacher|man|woman|guy|bloke|prick))|"
             r"i know (?:his|her|their|your) "
@@ -384,14 +419,18 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"what happens|patience (?:runs|is running|has run|will run|wears|is wearing) (?:out|thin)|"
             r"long memories|short fuses?|(?:be a )?(?:shame|pity) if (?:something|anything) (?:happened|"
             r"were to happen)|accidents happen|know (?:which|what) car (?:is|he|she)|"
-            r"won'?t be (?:walking|smiling|laughing|so (?:brave|cocky|smug))\b)",
+            r"won'?t be (?:walking|smiling|laughing|so (?:brave|cocky|smug))\b|won'?t be pretty|"
+            r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|to the school))",
         ),
     ),
     (
         "impersonation",
         _lower_re(
             r"\b(?:this is (?:the )?head|message from the head|on behalf of the school|official account|"
-            r"(?:i run|run) the official|admissions team here|posting as|new account,? old one was hacked)",
+            r"(?:i run|run) the official|admissions team here|posting as|new account,? old one was hacked|"
+            r"posting fake|(?:the )?real school (?:doesn'?t|does not|has no)|from the desk of|"
+            r"message this page|names? and (?:form|class|year group|dates? of birth|dob|address)"
+            r"(?:es)?\b)",
         ),
     ),
     (
@@ -418,7 +457,12 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:pack|send|ship) them (?:all )?(?:off )?back|back to (?:bangladesh|pakistan|"
             r"where they came from)|(?:go|send \w+|goes|going) back where (?:they|you) came from|"
             r"(?:can'?t|don'?t|refuse to|won'?t|never) (?:even )?(?:bother to )?(?:speak|learn) "
-            r"(?:proper )?english|(?:aren'?t|not|never be) (?:real )?british|foreigners)\b",
+            r"(?:proper )?english|(?:aren'?t|not|never be) (?:real )?british|foreigners|"
+            # stereotypes: a group said to be unfit for something
+            r"(?:women|woman|girls|gays?|lesbians?|trans (?:people|kids|women|men)|muslims?|jews|"
+            r"immigrants|travell?ers|gypsies|disabled (?:people|kids|staff)|old (?:people|teachers|"
+            r"staff)|blacks|asians|poles) (?:can'?t|cannot|shouldn'?t|should not|don'?t belong|"
+            r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless)))\b",
         ),
     ),
 ]
@@ -491,7 +535,10 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:whatsapp|group chat|chat)|(?:didn'?t|don'?t|did not|do not) want (?:this|it) "
             r"(?:getting |to get )?out|not supposed to (?:see|share|have)|meant to be (?:private|"
             r"confidential|secret|internal)|(?:safeguarding|internal|private|confidential) "
-            r"(?:report|file|record|notes)|here'?s the full)\b",
+            r"(?:report|file|record|notes)|here'?s the full|left (?:it )?on the (?:photocopier|"
+            r"printer)|told (?:us |me |staff |them |everyone )?not to (?:tell|share|say)|not (?:been )?(?:published|public|announced) "
+            r"yet|before it'?s (?:published|announced|public)|draft (?:ofsted )?(?:report|paper|"
+            r"outcome|minutes))\b",
         ),
     ),
     (
@@ -718,7 +765,8 @@ _ATTRIBUTED = re.compile(
     r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
     r"(?:\s+[\w']+){0,4}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
     r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted|sprayed|"
-    r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared)\b|"
+    r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared|reposting|"
+    r"reposted|spreading)\b|"
     r"\b(?:posts?|comments?|messages?|tweets?) like\b",
     re.IGNORECASE,
 )
@@ -728,7 +776,7 @@ _CONDEMNING = re.compile(
     r"nasty|cruel|out of order|not on|not ok(?:ay)?|unacceptable|should be ashamed|gutted|"
     r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it|sicken\w*|"
     r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
-    r"reported (?:it |this )?to (?:the )?police)\b",
+    r"reported (?:it |this )?to (?:the )?police|cowards?|stop it|hope the police)\b",
     re.IGNORECASE,
 )
 

@@ -329,6 +329,13 @@ def test_offence_signals_name_what_fired_and_respect_negation():
     assert rules.offence_signals("the trustees are crooks")[0][0] == "accusation stated as fact"
     # "every five minutes" is not a leaked document
     assert rules.offence_signals("ring them every five minutes") == []
+    # leaks described in other words
+    for text in [
+        "SLT briefed us this morning and told us not to tell anyone: we're getting a notice to improve",
+        "the redundancy list was left on the photocopier, names in the comments",
+        "Our draft Ofsted report came through: Requires Improvement, not published yet",
+    ]:
+        assert "leaked internal document" in [n for n, _ in rules.offence_signals(text)], text
     feats = rules.offence_features("Man was charged after saying he would burn the school down")
     assert len(feats) == rules.N_OFFENCE_FEATURES
     # the threat wording is counted in its "inside reporting language" column, not the bare one
@@ -438,6 +445,11 @@ def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
             "angry parent.",
             False,
         ),
+        (
+            "Would @MillbrookGS like to respond to parents' concerns about homework? Writing it up "
+            "for tomorrow's edition of the Echo.",
+            True,
+        ),
     ],
 )
 def test_naming_the_paper_and_asking_is_an_enquiry(text, enquiry):
@@ -530,6 +542,9 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "Good luck to Ashgrove's Tom Fenwick (14) at the county trials on Saturday",
         "Happy 10th birthday to my grandson Oliver Grant, the star of Class 5 at Oakfield!",
         "Nativity at Hillcrest! L to R: Poppy, Jacob and Isla as the three kings",
+        "The Year 9 girl in the ambulance this morning was Ruby Lowe, she fainted in PE",
+        "eight-year-old Noah Briggs came last in the sack race but got the biggest cheer",
+        "Leavers hoodie names so far: Mia Carter, Josh Fell, Aisha Begum, Leo Nowak. Shout if missed!",
         "his brother lives with their nan on the Ferndale estate",
         "the one who started it? snap is kd_rossy09",
         "Cute photo of Reception on sports day: Amelia, Oscar and Leo winning the egg and spoon!",
@@ -609,6 +624,9 @@ def test_first_person_intent_to_harm_is_a_threat(clf, text):
     "text",
     [
         "Mr Kelso wants to watch himself. That's all I'm saying.",
+        "one more detention and I'll be waiting for him in the car park. he's been warned",
+        "Ring me a third time about attendance and I'm coming down there. It won't be pretty.",
+        "That head needs a good kicking",
         "Keep excluding my lad and see what happens",
         "The head better hope I don't bump into her at Asda",
         "my patience is running out with that PE teacher, people round here have long memories",
@@ -631,6 +649,20 @@ def test_campaigns_against_a_person_are_harassment_wording(text):
     from analysis import classifier_rules as rules
 
     assert (rules.subreason_hint(text) or ("",))[0] == "harassment_bullying", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From the desk of the Head, Hollybrook Academy: no more detentions, do what you want",
+        "Safeguarding Team here. Message this page (not the office) with your child's name and form",
+        "I run the St Anne's Instagram now (the real school doesn't have one), posting fake newsletters",
+    ],
+)
+def test_posing_as_the_school_is_impersonation_wording(text):
+    from analysis import classifier_rules as rules
+
+    assert (rules.subreason_hint(text) or ("",))[0] == "impersonation", text
 
 
 def test_threat_rules_leave_everyday_phrases_alone():
