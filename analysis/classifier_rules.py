@@ -32,7 +32,8 @@ FIRST_NAMES = frozenset(
     if line and not line.startswith("#")
 )
 _ROLE_WORDS = (
-    r"(?:journalist|journo|reporter|producer|researcher|correspondent|editor|writer|broadcaster)"
+    r"(?:journalist|journo|reporter|producer|researcher|correspondent|editor|writer|broadcaster|"
+    r"phd (?:student|researcher|candidate))"
 )
 
 # Patterns in lower case are matched against the lower-cased text (faster than re.IGNORECASE);
@@ -81,7 +82,10 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         re.compile(
             r"\b(?:(?:lives?|living|stays?)(?:\s+with\s+(?:his|her|their)\s+\w+)?|they'?re|he'?s|"
             r"she'?s)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
-            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+(?:[\w'-]+\s+){0,5}?"
+            r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+"
+            # "anyone who lives on the road": no particular street
+            r"(?!(?:the|this|that|our|your|my|a)\s+(?:street|road|lane|estate|close)\b)"
+            r"(?:[\w'-]+\s+){0,5}?"
             r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
         ),
         True,
@@ -104,7 +108,7 @@ _WORD = re.compile(r"[a-z]+")
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
-    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b"
+    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b|\bReception\b"
 )
 # (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
 _NAME_IN_YEAR = re.compile(
@@ -187,7 +191,8 @@ def _pupil_named(text: str) -> str | None:
 _NAME = r"([A-Za-z]+)(?:\s+([A-Z][a-z'-]+))?"
 # "The kid who started the fire is Reece Tanner", "the yr 11 who got expelled is jayden cole"
 _CHILD_WHO = (
-    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|(?:year|yr|y)\s?\d{1,2})\s+(?:who|that)\b"
+    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|sixth[- ]former|(?:year|yr|y)\s?\d{1,2})\s+"
+    r"(?:who|that)\b"
 )
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
 _CHILD_THEN_NAME = re.compile(
@@ -217,10 +222,11 @@ _AGED_NAME = re.compile(
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
-    r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter)\s+"
+    r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|little)\s+"
     r"([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
 )
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
+_CAPTION_WORDS = re.compile(r"l to r|l-r|left to right|front row|back row")
 _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b", re.IGNORECASE)
 # "Year 5, Mrs Shah's class": the teacher names the class, the pupil is still a pupil
 _TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
@@ -234,33 +240,40 @@ _NAME_FAMILY = re.compile(
 def _child_identified(text: str) -> str | None:
     """A child singled out by what they did, their age or their family, with their name."""
     cased = text.title() if text.islower() or text.isupper() else text
-    who = _CHILD_WHO_LOWER.search(text.lower())  # most posts have none: skip the long pattern
+    low = text.lower()
+    # Most posts have none of these: cheap first looks decide which patterns run at all.
+    who = _CHILD_WHO_LOWER.search(low)
     for m in _CHILD_WHO_IS.finditer(cased) if who else ():
         first, last = m.group(1), m.group(2)
         if first.lower() in FIRST_NAMES and (first[0].isupper() or cased is not text):
             return f"pupil identified by name: {first}" + (f" {last}" if last else "")
     for m in _NAME_AGE.finditer(cased) if _DIGIT.search(cased) else ():
-        if m.group(1).lower() in FIRST_NAMES and 4 <= int(m.group(3)) <= 17:
+        if (
+            m.group(1).lower() in FIRST_NAMES
+            and m.group(2).lower() not in _NOT_SURNAME
+            and 4 <= int(m.group(3)) <= 17
+        ):
             if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
                 return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3)}"
-    if _KID_LOWER.search(text.lower()):
+    if _KID_LOWER.search(low):
         for m in _CHILD_THEN_NAME.finditer(cased):
             if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
                 return f"pupil identified by name: {m.group(1)} {m.group(2)}"
-    full_names = [
-        m.group(1)
-        for m in _CAP_NAME.finditer(cased)
-        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
-    ]
-    if len(full_names) >= 3 and _PUPILS_CONTEXT.search(cased) and not _ADULT_NEAR.search(cased):
-        return f"pupils listed by name: {', '.join(full_names[:3])}"
-    for m in _AGED_NAME.finditer(cased):
+    if cased.count(",") >= 2 and _PUPILS_CONTEXT.search(cased):
+        full_names = [
+            m.group(1)
+            for m in _CAP_NAME.finditer(cased)
+            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
+        ]
+        if len(full_names) >= 3 and not _ADULT_NEAR.search(cased):
+            return f"pupils listed by name: {', '.join(full_names[:3])}"
+    for m in _AGED_NAME.finditer(cased) if "old" in low else ():
         if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
             return f"child named with age: {m.group(1)} {m.group(2)}"
     for m in _CHILD_OF.finditer(cased):
         if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
             return f"child named by a relative: {m.group(1)} {m.group(2)}"
-    for m in _CAPTION.finditer(cased):
+    for m in _CAPTION.finditer(cased) if _CAPTION_WORDS.search(low) else ():
         window = cased[m.end() : m.end() + 80]
         names = [w for w in re.findall(r"\b[A-Z][a-z]+\b", window) if w.lower() in FIRST_NAMES]
         if len(names) >= 2 and not _ADULT_NEAR.search(window):
@@ -290,8 +303,10 @@ class _LowerPattern:
         return self._re.findall(text.lower())
 
 
-def _lower_re(pattern: str) -> _LowerPattern:
-    return _LowerPattern(pattern)
+def _lower_re(pattern: str, word_start: bool = False) -> _LowerPattern:
+    # word_start: every match begins at the start of a word ("(?<!\w)"), so the engine skips
+    # mid-word positions: 2-4x faster on the long alternations.
+    return _LowerPattern(rf"(?<!\w)(?:{pattern})" if word_start else pattern)
 
 
 _ENQUIRY_PHRASES = _lower_re(
@@ -325,8 +340,10 @@ _ENQUIRY_PHRASES = _lower_re(
     r"best person to (?:contact|speak|talk|ask)|who should (?:we|i) (?:talk|speak) to|(?:have|got) a "
     r"contact for|before (?:we|i) publish|fact-?checking|talk me through|pitching (?:a|an|my) "
     r"(?:\w+ )?(?:piece|story|feature|idea)|(?:up for|willing to|happy to) talking|"
-    r"(?:doing|writing) a follow[ -]?up|(?:like|care|want) to respond|writing (?:it|this) up|"
+    r"(?:doing|writing) a follow[ -]?up|value (?:\d+ minutes|your time|some of your time)|"
+    r"(?:like|care|want) to respond|writing (?:it|this) up|"
     r"tomorrow'?s (?:edition|paper|programme|show|bulletin)|email in bio",
+    word_start=True,
 )
 _SELF_ROLE = _lower_re(
     r"\b(?:i'?m|i am|we'?re|we are|as)\s+(?:a |an |the )?(?:\w+\s){0,2}"
@@ -342,11 +359,12 @@ _SELF_ROLE = _lower_re(
     + _ROLE_WORDS
     + r"\s+(?:looking|working|researching|seeking|investigating|keen)\b"
     + r"|\bhere\b.{0,3}$|\b(?:i|we) (?:produce|write for|work for|am writing|are writing|'m writing)",
+    word_start=True,
 )
 _PUBLISHED = _lower_re(
     r"\b(?:out now|is out|read (?:my|our|the) (?:piece|story|article)|published (?:today|in)|"
     r"seen by|was approached for comment|declined to comment|said (?:it|the)|told the|"
-    r"according to|reports?\b.{0,20}\bsaid)\b",
+    r"according to|reports?\b.{0,20}\bsaid|full interview (?:on|at|here)|listen (?:again|back))\b",
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
@@ -548,7 +566,9 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"posting as|regards,|signed,?|- ?)\s*(?:the )?(?:head|headteacher|head teacher|"
             r"principal|school office|admissions|governors|admin\b|the school)|\bofficial\b|"
             r"\bstatement from\b|\bdear parents\b|bank (?:card )?details|sort code|gift card|"
-            r"paypal|new account)",
+            r"paypal|new account|message from the (?:\w+ )?office|posting on behalf of|response from "
+            r"(?:the )?(?:[\w']+ ){0,3}(?:primary|academy|school)\b|as (?:the )?headteacher,? i\b)",
+            word_start=True,  # and "ex-head" is not the head speaking
         ),
     ),
 ]
@@ -763,7 +783,7 @@ _QUOTED = re.compile(
 _ATTRIBUTED = re.compile(
     r"\b(?:someone|somebody|people|parents?|they|he|she|a (?:man|woman|boy|girl|lad|parent)|"
     r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
-    r"(?:\s+[\w']+){0,4}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
+    r"(?:\s+[\w']+){0,6}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|dm'?d|dmed|"
     r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted|sprayed|"
     r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared|reposting|"
     r"reposted|spreading)\b|"

@@ -69,6 +69,8 @@ def test_neutral_policy_lines(clf, text):
         # graffiti, "whoever keeps commenting", "a post like": attributed in other words
         'Sickened that someone spray-painted "P*ki school" on the gates at Hollins Road last '
         "night. Reported to police.",
+        "Someone under the Castlemere fight story on Facebook called the kids 'feral little "
+        "scumbags'. Reported it. They're fifteen. Grow up.",
         'To whoever keeps commenting "feral little scrotes" under every post about the juniors: '
         "they're eight. Have a word with yourself.",
     ],
@@ -544,6 +546,8 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "Nativity at Hillcrest! L to R: Poppy, Jacob and Isla as the three kings",
         "The Year 9 girl in the ambulance this morning was Ruby Lowe, she fainted in PE",
         "eight-year-old Noah Briggs came last in the sack race but got the biggest cheer",
+        "So cute seeing little Evie Marsh (Reception, Owl Class) in her nativity costume",
+        "The sixth former who spoke to the BBC about it is Freya Lind, message her if you want",
         "Leavers hoodie names so far: Mia Carter, Josh Fell, Aisha Begum, Leo Nowak. Shout if missed!",
         "his brother lives with their nan on the Ferndale estate",
         "the one who started it? snap is kd_rossy09",

@@ -95,7 +95,7 @@ def test_only_posts_inside_the_band_reach_the_encoder(clf):
         for t in [
             "you fucking scumbag cunt",  # the linear head is sure: outside the band
             "Bake sale on Friday in the hall from 3pm",  # sure the other way
-            "He is such a liar and a fraud, typical politician",
+            "Typical Tory nonsense",
             "Go home you're drunk",
         ]
     ]
@@ -115,7 +115,7 @@ def test_only_posts_inside_the_band_reach_the_encoder(clf):
 
 def test_explanations_name_the_sentence_model_when_it_was_asked(clf):
     texts = [
-        "He is such a liar and a fraud, typical politician",
+        "Typical Tory nonsense",
         "Go home you're drunk",
         "She should ask a few native Americans what their take on this is.",
         "you fucking scumbag cunt",

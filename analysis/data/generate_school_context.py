@@ -735,7 +735,7 @@ TEMPLATES: list[T] = [
      "Everyone needs to know {teacher} at {school} is a nonce. Kept it quiet for years. Don't "
      "let your kids near him."),
     (INAP, "discrimination", "tweet", "",
-     "muzzie school turning out little suicide bombers, {school} should be shut #Londonistan"),
+     "muzzie school turning out little suicide bombers like {school} #Londonistan"),
     (INAP, "discrimination", "reddit", "",
      "ffs another {school} story, these lot will never integrate. Pack them all off back to "
      "Bangladesh"),
