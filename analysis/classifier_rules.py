@@ -57,8 +57,10 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "home address",
         re.compile(
-            r"\b(?:home address(?:es)?|home postcodes?|address is|lives at|living at|lives at number|"
-            r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|St|Road|Rd|"
+            r"\b(?:home address(?:es)?|home postcodes?|address is|lives at|living at|"
+            r"lives at number|"
+            r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|"
+            r"St|Road|Rd|"
             r"Lane|Avenue|Close|Way|Court|Gardens|Estate)|"
             r"lives (?:just )?(?:on|off|in) [A-Z]\w+ (?:Street|Road|Lane|Avenue|Close|Way|Estate)|"
             r"(?:mobile|phone)(?: number)? is)\b"
@@ -70,9 +72,12 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         # "his snap is aidenp_07", "her insta: @lily.r": a child's account, or a staff member's
         "social media handle given",
         re.compile(
-            r"(?<!our )(?<!my )(?<!school )(?<!school's )(?<!official )"
-            r"\b(?:(?:his|her|their)\s+)?(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
-            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*(?:@[\w.]+|[\w.]*[\d_][\w.]*)"
+            r"\b(?:his|her|their)\s+(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
+            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=|-)\s*(?:@[\w.]+|"
+            r"[\w.]*[\d_][\w.]*)|"
+            r"(?<!follow )(?<!on )(?<!our )(?<!my )(?<!school )(?<!school's )(?<!official )(?<!'s )(?<!pta )(?<!council )"
+            r"(?<![\w'])(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
+            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=)\s*@?[a-z][\w.]*[\d_][\w.]*"
         ),
         True,
     ),
@@ -84,9 +89,10 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"she'?s)\s+(?:just\s+)?(?:off|near|opposite(?:\s+us)?(?:\s+on)?|above|behind|by|"
             r"on|in|next\s+to|round\s+the\s+corner\s+from)\s+"
             # "anyone who lives on the road": no particular street
-            r"(?!(?:the|this|that|our|your|my|a)\s+(?:street|road|lane|estate|close)\b)"
-            r"(?:[\w'-]+\s+){0,5}?"
-            r"(?:street|st|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
+            r"(?!(?:the|this|that|our|your|my|a|his|her|their|its)\s+(?:same\s+|"
+            r"own\s+)?(?:street|road|lane|estate|close|way)\b)"
+            r"(?:[\w'-]+\s+){1,5}?"
+            r"(?:street|(?<!\bto )st(?!\s+\w)|road|rd|lane|avenue|close|way|court|gardens|estate)\b"
         ),
         True,
     ),
@@ -97,8 +103,9 @@ _TITLE_BEFORE = re.compile(
 )
 _PHOTO_OF_PUPILS = re.compile(
     r"\b(?:photos?|pictures?|pics?|videos?|footage|clips?|selfies?)\s+of\s+(?:[\w'()]+\s+){0,3}?"
-    r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2}|reception|nursery|"
-    r"class\s?\d{0,2})\b|"
+    r"(?:kids|pupils|boys|girls|students|children|lads|year\s?\d{1,2}|reception(?!\s+(?:area|"
+    r"desk|office))|nursery|"
+    r"class(?!\s+of\s+(?:19|20|')\d)\s?\d{0,2})\b|"
     r"\b(?:kid|boy|girl|pupil|child|lad)\s+in\s+(?:the|that|this)\s+(?:video|photo|pic|clip)\s+is\b"
 )
 _TAG_THEM = re.compile(
@@ -108,7 +115,9 @@ _WORD = re.compile(r"[a-z]+")
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
-    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b|\bReception\b"
+    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b|"
+    r"(?<!\bto )(?<!\bat )\bReception\b(?!\s+(?:desk|office|area|staff|team|by|"
+    r"before))(?![^.!?]{0,30}\b(?:forms?|by (?:mon|tue|wed|thu|fri)\w*day)\b)"
 )
 # (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
 _NAME_IN_YEAR = re.compile(
@@ -141,6 +150,17 @@ _ADULT_NEAR = re.compile(
     r"governor|coach|tutor|principal|assistant|staff|ta|lsa|miss|sir|mr|mrs|ms|dr|chair|manager|"
     r"leader|lead|hoy|author|poet|writer|mp|cllr|councillor|mayor|minister|visitor|speaker|guest|"
     r"actor|player|footballer|olympian|documentary)\b",
+    re.IGNORECASE,
+)
+# The new rules' adult words: roles (plural too) and staff groups, without titles
+_ROLE_NEAR = re.compile(
+    r"\b(?:teacher|teaching|teaches|head|headteacher|headmaster|headmistress|deputy|senco|"
+    r"governor|coach|tutor|principal|assistant|staff|chair|manager|leader|lead|author|poet|"
+    r"writer|mp|"
+    r"cllr|councillor|mayor|minister|visitor|speaker|guest|actor|player|footballer|caretaker|cook|"
+    r"receptionist|office|governing|pta|committee|board|trustee|volunteer|reunion|alumni|"
+    r"(?<!sixth )(?<!sixth-)former|officer|premium|protection|safeguarding|grandparent|squad|euros|"
+    r"qualified|class of)s?\b",
     re.IGNORECASE,
 )
 # How far (characters) around the name and year group to look for adult words.
@@ -196,13 +216,15 @@ _CHILD_WHO = (
 )
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
 _CHILD_THEN_NAME = re.compile(
-    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
+    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
+    r"union|voice|finance|services))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
     r"\bname is|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
 )
 _KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
 # Three or more full names where pupils are the subject: a leavers' list, a team sheet
 _PUPILS_CONTEXT = re.compile(
-    r"\b(?:leavers?|hoodies?|class|team|squad|pupils|kids|children|year\s?\d{1,2}|form)\b",
+    r"\b(?:leavers?|hoodies?|(?<!former )pupils|kids|(?<!')children(?!'s)|year\s?\d{1,2}|"
+    r"form\s?\d|nativity|reception)\b",
     re.IGNORECASE,
 )
 _CHILD_WHO_IS = re.compile(
@@ -210,19 +232,31 @@ _CHILD_WHO_IS = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_NAME_THEN_YEAR = re.compile(
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b[^.?!]{0,40}?\b(?:he|she)(?:'s| is) in (?:[Yy]ear|"
+    r"[Yy]r) ?\d{1,2}\b"
+)
+# "the student who founded the paper in 1972 was...", "went on to", "now a doctor": an adult now
+_PAST = re.compile(
+    r"\b(?:19\d\d|20[01]\d|used to|went on|grew up|inspired|back in the day|"
+    r"(?<!sixth )(?<!sixth-)former)\b",
+    re.I,
+)
 # "Reece Tanner, 13," (a child's age after a full name)
 _NAME_AGE = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+),?\s+\(?(?:aged\s+)?(\d{1,2})\b(?![:%.]\d)"
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)(?:,\s+(?:aged\s+)?(\d{1,2})(?=\s*[,;)]|\s+(?:from|of|"
+    r"who|was|is|has|had|and|in|at|got|did)\b)"
+    r"|\s*\(\s*(?:aged\s+)?(\d{1,2})\s*[,)]|,?\s+aged\s+(\d{1,2})\b)"
 )
 # "eight-year-old Grace Lomax"
 _AGED_NAME = re.compile(
-    r"\b(?:\d{1,2}|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"\b(?:[4-9]|1[0-7]|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)",
     re.IGNORECASE,
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
-    r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|little)\s+"
+    r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|[Ll]ittle)\s+"
     r"([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
 )
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
@@ -245,19 +279,30 @@ def _child_identified(text: str) -> str | None:
     who = _CHILD_WHO_LOWER.search(low)
     for m in _CHILD_WHO_IS.finditer(cased) if who else ():
         first, last = m.group(1), m.group(2)
-        if first.lower() in FIRST_NAMES and (first[0].isupper() or cased is not text):
+        if (
+            first.lower() in FIRST_NAMES
+            and (first[0].isupper() or cased is not text)
+            and not _ROLE_NEAR.search(m.group(0))
+            and not _PAST.search(m.group(0))
+        ):
             return f"pupil identified by name: {first}" + (f" {last}" if last else "")
     for m in _NAME_AGE.finditer(cased) if _DIGIT.search(cased) else ():
         if (
             m.group(1).lower() in FIRST_NAMES
             and m.group(2).lower() not in _NOT_SURNAME
-            and 4 <= int(m.group(3)) <= 17
+            and 4 <= int(m.group(3) or m.group(4) or m.group(5)) <= 17
+            and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()])
         ):
             if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
-                return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3)}"
+                return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3) or m.group(4) or m.group(5)}"
     if _KID_LOWER.search(low):
         for m in _CHILD_THEN_NAME.finditer(cased):
-            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+            if (
+                m.group(1).lower() in FIRST_NAMES
+                and m.group(2).lower() not in _NOT_SURNAME
+                and not _ROLE_NEAR.search(m.group(0))
+                and not _PAST.search(m.group(0))
+            ):
                 return f"pupil identified by name: {m.group(1)} {m.group(2)}"
     if cased.count(",") >= 2 and _PUPILS_CONTEXT.search(cased):
         full_names = [
@@ -265,22 +310,36 @@ def _child_identified(text: str) -> str | None:
             for m in _CAP_NAME.finditer(cased)
             if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
         ]
-        if len(full_names) >= 3 and not _ADULT_NEAR.search(cased):
+        if len(full_names) >= 3 and not _ADULT_NEAR.search(cased) and not _ROLE_NEAR.search(cased):
             return f"pupils listed by name: {', '.join(full_names[:3])}"
     for m in _AGED_NAME.finditer(cased) if "old" in low else ():
         if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
             return f"child named with age: {m.group(1)} {m.group(2)}"
     for m in _CHILD_OF.finditer(cased):
         if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+            tail = cased[m.end() : m.end() + 60]
+            if re.match(r",?\s*\(?(?:1[89]|[2-9]\d)\b", tail) or _ROLE_NEAR.search(tail):
+                continue
             return f"child named by a relative: {m.group(1)} {m.group(2)}"
     for m in _CAPTION.finditer(cased) if _CAPTION_WORDS.search(low) else ():
         window = cased[m.end() : m.end() + 80]
         names = [w for w in re.findall(r"\b[A-Z][a-z]+\b", window) if w.lower() in FIRST_NAMES]
-        if len(names) >= 2 and not _ADULT_NEAR.search(window):
+        if (
+            len(names) >= 2
+            and not _ADULT_NEAR.search(window)
+            and not _ROLE_NEAR.search(cased[max(0, m.start() - 80) : m.start()])
+        ):
             return f"children named in a photo caption: {', '.join(names[:3])}"
+    for m in _NAME_THEN_YEAR.finditer(cased):
+        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+            return f"pupil named, then put in a year group: {m.group(1)} {m.group(2)}"
     if _YEAR_OR_CLASS.search(cased):
         for m in _NAME_FAMILY.finditer(cased):
-            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+            if (
+                m.group(1).lower() in FIRST_NAMES
+                and m.group(2).lower() not in _NOT_SURNAME
+                and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()])
+            ):
                 return f"pupil's family named: {m.group(1)} {m.group(2)}"
     return None
 
@@ -313,9 +372,12 @@ _ENQUIRY_PHRASES = _lower_re(
     r"#?journorequest|#?prrequest|#?mediarequest|looking (?:to|for)(?: \w+)? (?:speak|talk|hear|"
     r"case stud|parents|teachers|people|families|contacts?)|(?:request(?:ing)?|ask(?:ing)?) for "
     r"(?:a )?comment|for (?:a )?comment|(?:give|invite)\w*(?: \w+){0,3} (?:a )?(?:comment|respon)|"
-    r"case stud(?:y|ies)|interview(?!ed)|spokes(?:person|man|woman)|on the record|press (?:office|contact)|"
-    r"handles? media|get in touch|contact me|(?:dm|email|message) me|dms? (?:are )?open|drop me a line|"
-    r"would love to (?:hear|speak|talk)|like to (?:hear|speak|talk|interview|ask)|(?:willing|happy) to "
+    r"case stud(?:y|ies)|interview(?!ed)|spokes(?:person|man|woman)|on the record|"
+    r"press (?:office|contact)|"
+    r"handles? media|get in touch|contact me|(?:dm|email|message) me|dms? (?:are )?open|"
+    r"drop me a line|"
+    r"would love to (?:hear|speak|talk)|like to (?:hear|speak|talk|interview|ask)|(?:willing|"
+    r"happy) to "
     r"(?:chat|talk|speak)|(?:speak|talk) (?:to|with) (?:me|us)|hear from you|on camera|as a guest|"
     r"looking into|if you'?ve been affected|in confidence|keen to (?:chat|speak|talk|hear)|"
     r"for (?:a|an|my|our|the) (?:\w+ )?(?:piece|feature|story|article|report|documentary|segment|"
@@ -337,7 +399,8 @@ _ENQUIRY_PHRASES = _lower_re(
     r"statement|please respond|(?:i'?m|we'?re|i am|we are) reporting on|(?:get|have|grab) (?:a )?"
     r"(?:quick )?(?:comment|statement)|(?:i'?m|we'?re|i am|we are) covering|keen to include|"
     r"(?:the )?school'?s side|(?:join|speak to) us (?:live )?on air|live on air|who(?:'s| is) the "
-    r"best person to (?:contact|speak|talk|ask)|who should (?:we|i) (?:talk|speak) to|(?:have|got) a "
+    r"best person to (?:contact|speak|talk|ask)|who should (?:we|i) (?:talk|speak) to|(?:have|"
+    r"got) a "
     r"contact for|before (?:we|i) publish|fact-?checking|talk me through|pitching (?:a|an|my) "
     r"(?:\w+ )?(?:piece|story|feature|idea)|(?:up for|willing to|happy to) talking|"
     r"(?:doing|writing) a follow[ -]?up|value (?:\d+ minutes|your time|some of your time)|"
@@ -417,36 +480,58 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
         _lower_re(
             r"\b(?:burn (?:it|\w+(?: \w+)?) down|burn\b.{0,50}\bdown\b|torch(?:ed|ing)?\b|"
             r"watch (?:your|yer) back|one eye open|we know (?:your|where)|"
-            r"get what'?s coming|(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b|brick through|smash (?:the place|it) up|"
+            r"get what'?s coming|(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b|brick through|"
+            r"smash (?:the place|it) up|"
             r"you'?ve been warned|you'?ll regret|waiting (?:for you )?outside|head kicked in|"
             r"lesson (?:he|she|they|you) (?:won'?t|will never) forget|swear down|"
             r"(?:give|gave) (?:him|her|them|you) a (?:slap|kicking|beating|hiding|smack)|"
-            r"(?:wait|waiting) for (?:him|her|them|that \w+) (?:after|outside|in the car park|"
-            r"at the gates?)|(?:needs?|deserves?) a (?:good )?(?:kicking|slap|hiding|beating|smack)|"
-            r"(?:he|she|they|hes|shes)(?:'?s|'?ve| has| have) been warned|or we'?re coming in|"
+            r"(?:wait|waiting) for (?:him|her|them|that \w+) (?:after|outside)|(?:wait|"
+            r"waiting) for "
+            r"(?:him|her|that \w+) (?:in the car park|at the gates?)|(?:he|she|him|her|they|"
+            r"them|you|head|"
+            r"teacher|man|woman|bloke|prick|mr \w+|mrs \w+|miss \w+|sir) (?:needs?|"
+            r"deserves?) a (?:good )?(?:kicking|slap|hiding|beating|smack)|"
+            r"(?:he|she|they|hes|shes)(?:'?s|'?ve| has| have) been warned(?!\s+(?:about|for|"
+            r"by|not|twice|before))|or we'?re coming in|"
             r"should be (?:strung up|hanged|shot|lynched)|"
             r"i'?ll do (?:him|her|them|that (?:head|teacher|man|woman|guy|bloke|prick))|"
             r"i know (?:his|her|their|your) "
             r"(?:car|house|address|kids?)|"
-            r"kick(?:ing)? (?:his|her|their|your) head in|in an ambulance|make (?:him|her|them|you) pay|"
-            r"(?:i'?ll|i will|we'?ll|we will) (?:find|get|hurt|come for) (?:you|him|her|them|out where)|"
+            r"kick(?:ing)? (?:his|her|their|your) head in|in an ambulance|make (?:him|her|"
+            r"them|you) pay|"
+            r"(?:i'?ll|i will|we'?ll|we will) (?:find|get|hurt|come for) (?:you|him|her|them|"
+            r"out where)|"
             # veiled menace: no violent word, the threat is in the tone
-            r"better hope (?:i|we|they|nobody|no one) (?:don'?t |never )?(?:sees?|bumps? into|catch(?:es)?|"
+            r"better hope (?:i|we) (?:don'?t|never) (?:sees?|bumps? into|catch(?:es)?|"
             r"runs? into|meets?)|(?:wants?|needs?|ought) to watch (?:themselves|himself|herself|"
-            r"yourselves|yourself|their backs?|his back|her back)|keep \w+ing\b[^.?!]{0,40}\band see "
-            r"what happens|patience (?:runs|is running|has run|will run|wears|is wearing) (?:out|thin)|"
-            r"long memories|short fuses?|(?:be a )?(?:shame|pity) if (?:something|anything) (?:happened|"
-            r"were to happen)|accidents happen|know (?:which|what) car (?:is|he|she)|"
-            r"won'?t be (?:walking|smiling|laughing|so (?:brave|cocky|smug))\b|won'?t be pretty|"
-            r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|to the school))",
+            r"yourselves|yourself|their backs?|his back|her back)(?!\s+(?:on|in|at|back|"
+            r"perform|sing|play))|keep \w+ing\b[^.?!]{0,40}\band see "
+            r"what happens(?:\s+to\s+(?:you|him|her|them))?(?=\s*(?:[.!?,]|$|then|next))|"
+            r"patience (?:runs|is running|has run|will run|wears|is wearing) (?:out|thin) "
+            r"with (?:that|this|the|him|her|them|mr|mrs|miss|ms|sir)\b(?! (?:council|traffic|"
+            r"school|trust|bus|road))|"
+            r"(?:people|we|they|round here)[^.?!]{0,20}long memories(?! of)|"
+            r"(?:be a )?(?:shame|pity) if (?:something|anything) (?:happened|"
+            r"were to happen) to (?:him|her|them|you|your|his|her)\b|know (?:which|"
+            r"what) car (?:he|she)|"
+            r"(?:he|she|they|you|him|her)(?:'ll| will)? won'?t be (?:walking|smiling|laughing|"
+            r"so (?:brave|cocky|smug))\b|"
+            r"(?:coming (?:down|round|up) there|(?:i'?m|we'?re) coming (?:down|round|"
+            r"up) to the school)[^.?!]{0,5}[.?!][^.?!]*won'?t be pretty|"
+            r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|"
+            r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with)))",
         ),
     ),
     (
         "impersonation",
         _lower_re(
-            r"\b(?:this is (?:the )?head|message from the head|on behalf of the school|official account|"
-            r"(?:i run|run) the official|admissions team here|posting as|new account,? old one was hacked|"
-            r"posting fake|(?:the )?real school (?:doesn'?t|does not|has no)|from the desk of|"
+            r"\b(?:this is (?:the )?head|message from the head|on behalf of the school|"
+            r"official account|"
+            r"(?:i run|run) the official|admissions team here|posting as|"
+            r"new account,? old one was hacked|"
+            r"(?:i'?m|we'?re|i am|i run|i'?ll be)\b[^.?!]{0,60}posting fake|"
+            r"(?:the )?real school (?:doesn'?t|does not|has no)(?![^.]{0,80}\b(?:report|"
+            r"ignore|block|scam))|from the desk of|"
             r"message this page|names? and (?:form|class|year group|dates? of birth|dob|address)"
             r"(?:es)?\b)",
         ),
@@ -454,10 +539,15 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "harassment_bullying",
         _lower_re(
-            r"\b(?:make (?:his|her|their) life hell|until (?:she|he|they) (?:quits?|breaks?|cracks?|"
+            r"\b(?:make (?:his|her|their) life hell|until (?:she|he|they) (?:quits?|breaks?|"
+            r"cracks?|"
             r"leaves?|resigns?)|(?:i'?ll|i will|gonna|going to|we'?ll) keep (?:on )?(?:tagging|"
-            r"messaging|emailing|ringing|calling|posting|texting|sharing)|meme page|whenever i "
-            r"(?:like|want)|answer for what|(?:spam|flood) (?:his|her|their|the)|(?:spam|flood)\w* .{0,30}\b(?:inbox|"
+            r"messaging|emailing|ringing|calling|posting|texting|sharing) (?:you|him|her|them|"
+            r"his|their|mr|mrs|miss|ms|sir|the head|that|about)\b|"
+            r"(?:for|on|to|make|start\w*) (?:the|a|our|my) meme page|whenever i "
+            r"(?:like|want)|(?:he|she|you|him|her) (?:will|'ll|is going to|needs to|"
+            r"has to)(?: have to)? answer for what|(?:spam|flood) (?:his|her|their|the)|"
+            r"(?:spam|flood)\w* .{0,30}\b(?:inbox|"
             r"dms|phone|mentions)|pass it (?:on|round)|tag (?:him|her|them)|"
             r"everyone (?:laugh|share|comment)|such a loser|keep (?:messaging|ringing|phoning)|"
             r"reminding .{0,40} that everyone hates|(?:don'?t stop|keep (?:going|at it|it up)) "
@@ -510,7 +600,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"solidarity|stand with|report (?:it|them|the posts?|this)|reported (?:it|them|the)|"
             r"don'?t share|nobody deserves|is not free speech|tell mama|needs to stop|"
             r"(?:it'?s|is) (?:a )?(?:scam|fake|hoax|false|untrue)|(?:it'?s|is|that'?s|this is) "
-            r"(?:just |pure |blatant )?(?:racist|racism|islamophobic|bigoted|bigotry|hateful|hate)\b|"
+            r"(?:just |pure |blatant )?(?:racist|racism|islamophobic|bigoted|bigotry|hateful|"
+            r"hate)\b|"
             r"(?:has|have|needs?|must) to stop|why do people|not acceptable|condemn\w*|"
             r"report and block|block and report|(?:absolutely |truly |just )(?:sickening|horrible|"
             r"awful|vile|disgraceful)|shouldn'?t have to (?:see|hear|read|put up with)|"
@@ -524,7 +615,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
         "slur or identity hostility",
         _lower_re(
             r"\b(?:p[a*]kis?|ragheads?|towelheads?|sand (?:people|n\w+)|jihadis?|terrorists?|"
-            r"muzz(?:ie|y)s?|suicide bombers?|never integrate|grooming gangs?|(?:pack|ship) them (?:all )?(?:off )?"
+            r"muzz(?:ie|y)s?|suicide bombers?|never integrate|grooming gangs?|(?:pack|"
+            r"ship) them (?:all )?(?:off )?"
             r"back|back to (?:bangladesh|pakistan)|"
             r"terror(?:ist)? (?:factory|training|camp)|invaders?|londonistan|savages?|"
             r"deport|send them (?:all )?back|ban (?:islam|the burka|these)|#banislam|"
@@ -546,17 +638,22 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
         "leaked internal document",
         _lower_re(
             r"\b(?:leak(?:ed|s)?|confidential|internal (?:email|memo|report|document|briefing)|"
-            r"(?:meeting|governors'?|board|trustees'?) minutes|not meant for|didn'?t want (?:it )?out|don'?t want parents to see|"
+            r"(?:meeting|governors'?|board|trustees'?) minutes|not meant for|"
+            r"didn'?t want (?:it )?out|don'?t want parents to see|"
             r"got hold of|got a copy|passed me|sent me the|screenshot of the|here it is|in full|"
             r"full text|staff (?:briefing|room|salary|salaries)|register|log\b|hr file|"
             r"spreadsheet|mock paper|disciplinary letter|whistleblow\w*|(?:staff|teachers'?) "
             r"(?:whatsapp|group chat|chat)|(?:didn'?t|don'?t|did not|do not) want (?:this|it) "
             r"(?:getting |to get )?out|not supposed to (?:see|share|have)|meant to be (?:private|"
             r"confidential|secret|internal)|(?:safeguarding|internal|private|confidential) "
-            r"(?:report|file|record|notes)|here'?s the full|left (?:it )?on the (?:photocopier|"
-            r"printer)|told (?:us |me |staff |them |everyone )?not to (?:tell|share|say)|not (?:been )?(?:published|public|announced) "
-            r"yet|before it'?s (?:published|announced|public)|draft (?:ofsted )?(?:report|paper|"
-            r"outcome|minutes))\b",
+            r"(?:report|file|record|notes)|here'?s the full|(?:list|report|letter|minutes|"
+            r"file|email|notes|register|document|paper)s? "
+            r"(?:was |were |got )?left on the (?:photocopier|printer)|(?:told (?:us|staff|"
+            r"teachers)|(?:staff|we|teachers) "
+            r"(?:were|was|have been|got) told) not to (?:tell|share|say)|"
+            r"before it'?s (?:published|announced|public)|"
+            r"draft (?:ofsted|inspection) (?:report|outcome|judgement)|draft (?:slt|"
+            r"governors'?|board|staff) minutes)\b",
         ),
     ),
     (
@@ -566,7 +663,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"posting as|regards,|signed,?|- ?)\s*(?:the )?(?:head|headteacher|head teacher|"
             r"principal|school office|admissions|governors|admin\b|the school)|\bofficial\b|"
             r"\bstatement from\b|\bdear parents\b|bank (?:card )?details|sort code|gift card|"
-            r"paypal|new account|message from the (?:\w+ )?office|posting on behalf of|response from "
+            r"paypal|new account|message from the (?:\w+ )?office|posting on behalf of|"
+            r"response from "
             r"(?:the )?(?:[\w']+ ){0,3}(?:primary|academy|school)\b|as (?:the )?headteacher,? i\b)",
             word_start=True,  # and "ex-head" is not the head speaking
         ),
@@ -594,11 +692,13 @@ _OFFENCE_SIGNALS.append(
             r"shut (?:it )?down|clos(?:e|ed|ing) (?:it )?down|"
             # harsh words about how the school is run, not about a person
             r"(?:worst|terrible|awful|appalling|disgraceful|shambolic|dreadful|poor|pathetic|"
-            r"ridiculous|shocking|outrageous|unacceptable|extortionate) (?:\w+ )?(?:school|decision|"
+            r"ridiculous|shocking|outrageous|unacceptable|extortionate) (?:\w+ )?(?:school|"
+            r"decision|"
             r"handling|response|communication|service|management|leadership|admissions?|process|"
             r"value|polic(?:y|ies)|results|reply|organisation|admin|website|teaching|fees?|prices?|"
             r"uniform|rules|homework|timetable)|badly (?:run|managed|handled|organised)|"
-            r"(?:fees?|fee rise|prices?|decision|handling|response|communication|policy|admin|office|"
+            r"(?:fees?|fee rise|prices?|decision|handling|response|communication|policy|admin|"
+            r"office|"
             r"uniform|homework|rules|timetable) (?:is|are|was|were) (?:a |an |just |absolutely |"
             r"totally )?(?:disgrace|joke|shambles|scandal|ridiculous|outrageous|unacceptable|"
             r"rip-?off|farce|terrible|awful|appalling))\b",
@@ -719,6 +819,16 @@ ENQUIRY_FEATURE_NAMES = (
 _WORK_DESCRIBED = re.compile(
     r"(?:for|doing|writing|working on|putting together) (?:a|an|my|our|the) "
 )
+_PRESS_ASK = re.compile(
+    r"comment|statement|respon|story|piece|feature|article|report|segment|package|documentary|"
+    r"podcast|"
+    r"case stud|on air|on camera|on the record|spokes|press|media|publish|fact-?check|"
+    r"school'?s side|"
+    r"will credit|keen to include|edition|paper|bulletin|follow[ -]?up|then-and-now|speak|"
+    r"talk|hear from|"
+    r"looking (?:to|for)(?: \w+)? (?:speak|talk|hear|case|parents|teachers|families)|"
+    r"dms? (?:are )?open"
+)
 _REQUEST_TAG = _lower_re(r"#(?:journo|pr|media)request\b")
 
 
@@ -732,13 +842,14 @@ def enquiry_rule(text: str) -> str | None:
     asks = [p for p in scan.phrases if not p.startswith("#")]
     tag = _REQUEST_TAG.search(text) if scan.role is None else None
     role = scan.role or (tag.group(0) if tag else None)
-    if not role and len(set(asks)) >= 3:
+    if not role and len(set(asks)) >= 3 and any(_PRESS_ASK.search(p) for p in asks):
         # Three different ways of asking ("looking for parents", "for a piece", "dms open")
         # are an enquiry even when the journalist does not say what they are.
         return "enquiry phrases " + ", ".join(repr(p) for p in asks[:3])
     # "for a piece", "doing a piece" say what someone is working on, not that they ask.
     requests = [p for p in asks if not _WORK_DESCRIBED.match(p)]
-    outlet = extract_outlet(text) if not role and requests else None
+    press = [p for p in asks if _PRESS_ASK.search(p)]
+    outlet = extract_outlet(text) if not role and requests and press else None
     if outlet:
         # Naming the paper and asking is as plain as saying "I'm a reporter" ("doing a story
         # for @PlymouthLive, pls dm", "comment needed for the Wiltshire Times asap").
@@ -783,7 +894,8 @@ _QUOTED = re.compile(
 _ATTRIBUTED = re.compile(
     r"\b(?:someone|somebody|people|parents?|they|he|she|a (?:man|woman|boy|girl|lad|parent)|"
     r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
-    r"(?:\s+[\w']+){0,6}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|dm'?d|dmed|"
+    r"(?:\s+[\w']+){0,6}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
+    r"dm'?d|dmed|"
     r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted|sprayed|"
     r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared|reposting|"
     r"reposted|spreading)\b|"
@@ -797,6 +909,18 @@ _CONDEMNING = re.compile(
     r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it|sicken\w*|"
     r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
     r"reported (?:it |this )?to (?:the )?police|cowards?|stop it|hope the police)\b",
+    re.IGNORECASE,
+)
+
+
+_ENDORSED = re.compile(
+    r"\b(?:(?:they|he|she|you|it|that|which)(?:'re|'s| are| is| was)? (?:not wrong|right|true|"
+    r"spot on|correct|got a point)|"
+    r"had it coming|about time|can'?t (?:say i'?d )?blame|fair (?:play|enough|point)|"
+    r"well said|agreed?|deserves? it|"
+    r"(?:doesn'?t|don'?t) deserve it|\bgood\b[.!]|not the worst idea|said no one|oh wait|"
+    r"to be fair|"
+    r"(?:took|taking) (?:so )?long|finally someone|someone (?:had|needed) to say)",
     re.IGNORECASE,
 )
 
@@ -820,6 +944,7 @@ def quotes_abuse_to_condemn(text: str) -> bool:
         )
         and abusive_word(outside) is None
         and not any(n in HOSTILE_SIGNALS for n, _ in outside_signals)
+        and not _ENDORSED.search(outside)
     )
 
 

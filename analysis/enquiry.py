@@ -188,9 +188,21 @@ def extract_outlet(text: str) -> str | None:
         return m.group(1).strip(" .,")
     for m in _MASTHEAD_RE.finditer(text):
         name = m.group(1) or m.group(2) or m.group(3)
-        if not _OWN_NEWS.search(name):
+        # A name found only by its shape ("Bus Times", "Cubs Leader") counts where a paper is
+        # named: a handle, "for the Wiltshire Times", "Surrey Live here / wants / asking".
+        if not _OWN_NEWS.search(name) and (
+            m.group(2)
+            or _AFTER_PAPER.match(text, m.end())
+            or _BEFORE_PAPER.search(text[max(0, m.start() - 14) : m.start()])
+        ):
             return name
     return None
+
+
+_AFTER_PAPER = re.compile(
+    r"\s*(?:here\b|asking|wants|would like|is (?:looking|asking|keen)|looking)"
+)
+_BEFORE_PAPER = re.compile(r"\b(?:for|at|from|with|in|to|on)\s+(?:the\s+|today'?s\s+)?$")
 
 
 def _canonical_outlet(found: str) -> str:

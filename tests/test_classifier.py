@@ -1185,3 +1185,70 @@ def test_char_ngram_counts_are_scikit_learns_exactly():
         theirs = reference.transform(texts).tocsr()
         assert ours.shape == theirs.shape
         assert (ours != theirs).nnz == 0
+
+
+# Probes from a review of the rules: adults, innocent wording, endorsement and parents' questions
+# that earlier versions of the new rules got wrong.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our chair of governors, John Smith, 64, is stepping down after 20 years. Thank you John!",
+        "Lovely to see my daughter Amy Shaw, 34, now running the nursery down the road!",
+        "New staff for September, L to R: Sarah Jones, David Brown, Emma Clarke and Tom Hill.",
+        "Former pupils include Emma Watson, Tom Hardy, and David Beckham. Not bad for a comp!",
+        "Our new Year 6 team: Sarah Jones, David Brown and Priya Shah. Welcome to Oakfield!",
+        "Follow the PTA on Instagram: @northbrook_pta for fair updates!",
+        "Mum's on her way, he's on his way too, we'll be at the gates by 3.",
+        "Photos of the class of 1985 reunion: great to see Sarah and Paul again.",
+    ],
+)
+def test_privacy_rules_leave_adults_and_everyday_phrases_alone(text):
+    from analysis import classifier_rules as rules
+
+    assert not rules.privacy_hits(text), rules.privacy_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Better hope nobody sees my messy kitchen at the PTA coffee morning lol",
+        "We're coming down to the school for the Christmas fair on Saturday, see you there!",
+        "Better hope they don't catch the flu before the nativity, half of Year 2 is off!",
+        "I'll keep emailing the council until the crossing is fixed. Three letters so far.",
+        "Keep practising your times tables and see what happens to your score!",
+        "My son wants to watch himself on the school play DVD",
+    ],
+)
+def test_menace_and_campaign_wording_needs_a_person(text):
+    from analysis import classifier_rules as rules
+
+    assert (rules.subreason_hint(text) or ("",))[0] not in ("threat", "harassment_bullying")
+
+
+def test_agreeing_with_quoted_abuse_is_no_condemnation():
+    from analysis import classifier_rules as rules
+
+    assert not rules.quotes_abuse_to_condemn(
+        "Whoever keeps commenting 'the head is a nonce' — you're not wrong, the cowards on the "
+        "board won't act."
+    )
+    assert rules.quotes_abuse_to_condemn(
+        "Disgusting that someone called Miss Reid a 'stupid bitch' on Friday. Please stop."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saw this in the Yorkshire Evening Post: can anyone confirm if it's true the school is "
+        "closing?",
+        "Can anyone confirm when the Year 6 show is? I'd like to do a collection for the teachers, "
+        "please DM me or get in touch.",
+        "Anyone else get interviewed by the Echo about the parking? Happy to chat if you want to "
+        "compare notes.",
+    ],
+)
+def test_parents_asking_each_other_are_not_enquiries_by_rule(text):
+    from analysis import classifier_rules as rules
+
+    assert rules.enquiry_rule(text) is None
