@@ -152,7 +152,8 @@ _ADULT_NEAR = re.compile(
     r"actor|player|footballer|olympian|documentary)\b",
     re.IGNORECASE,
 )
-# The new rules' adult words: roles (plural too) and staff groups, without titles
+# Words that make the names near them adults' for the rules in _child_identified: roles (plural
+# too), staff and governing groups, reunions ("former pupils", not "sixth former").
 _ROLE_NEAR = re.compile(
     r"\b(?:teacher|teaching|teaches|head|headteacher|headmaster|headmistress|deputy|senco|"
     r"governor|coach|tutor|principal|assistant|staff|chair|manager|leader|lead|author|poet|"
@@ -240,7 +241,7 @@ _NAME_THEN_YEAR = re.compile(
 _PAST = re.compile(
     r"\b(?:19\d\d|20[01]\d|used to|went on|grew up|inspired|back in the day|"
     r"(?<!sixth )(?<!sixth-)former)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # "Reece Tanner, 13," (a child's age after a full name)
 _NAME_AGE = re.compile(
@@ -260,8 +261,7 @@ _CHILD_OF = re.compile(
     r"([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
 )
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
-_CAPTION_WORDS = re.compile(r"l to r|l-r|left to right|front row|back row")
-_CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b", re.IGNORECASE)
+_CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  # lower case
 # "Year 5, Mrs Shah's class": the teacher names the class, the pupil is still a pupil
 _TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
 # "Tyler Brennan's mum" in a post that gives a year group
@@ -290,11 +290,11 @@ def _child_identified(text: str) -> str | None:
         if (
             m.group(1).lower() in FIRST_NAMES
             and m.group(2).lower() not in _NOT_SURNAME
-            and 4 <= int(m.group(3) or m.group(4) or m.group(5)) <= 17
+            and 4 <= int(age := m.group(3) or m.group(4) or m.group(5)) <= 17
             and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()])
+            and not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower())
         ):
-            if not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower()):
-                return f"child named with age: {m.group(1)} {m.group(2)}, {m.group(3) or m.group(4) or m.group(5)}"
+            return f"child named with age: {m.group(1)} {m.group(2)}, {age}"
     if _KID_LOWER.search(low):
         for m in _CHILD_THEN_NAME.finditer(cased):
             if (
@@ -321,7 +321,7 @@ def _child_identified(text: str) -> str | None:
             if re.match(r",?\s*\(?(?:1[89]|[2-9]\d)\b", tail) or _ROLE_NEAR.search(tail):
                 continue
             return f"child named by a relative: {m.group(1)} {m.group(2)}"
-    for m in _CAPTION.finditer(cased) if _CAPTION_WORDS.search(low) else ():
+    for m in _CAPTION.finditer(low):
         window = cased[m.end() : m.end() + 80]
         names = [w for w in re.findall(r"\b[A-Z][a-z]+\b", window) if w.lower() in FIRST_NAMES]
         if (

@@ -181,6 +181,12 @@ _FILLER = r"(?:at|on|the|latest|is|a|of|:|,)"
 _FILLER_RE = re.compile(rf"(?:\s*{_FILLER}(?:\s*{_FILLER})*\s*)?", re.IGNORECASE)
 
 
+_AFTER_PAPER = re.compile(
+    r"\s*(?:here\b|asking|wants|would like|is (?:looking|asking|keen)|looking)"
+)
+_BEFORE_PAPER = re.compile(r"\b(?:for|at|from|with|in|to|on)\s+(?:the\s+|today'?s\s+)?$")
+
+
 def extract_outlet(text: str) -> str | None:
     if m := _OUTLET_RE.search(text.lower()):
         return _canonical_outlet(m.group(1))
@@ -197,12 +203,6 @@ def extract_outlet(text: str) -> str | None:
         ):
             return name
     return None
-
-
-_AFTER_PAPER = re.compile(
-    r"\s*(?:here\b|asking|wants|would like|is (?:looking|asking|keen)|looking)"
-)
-_BEFORE_PAPER = re.compile(r"\b(?:for|at|from|with|in|to|on)\s+(?:the\s+|today'?s\s+)?$")
 
 
 def _canonical_outlet(found: str) -> str:
