@@ -271,6 +271,12 @@ _NAME_FAMILY = re.compile(
 )
 
 
+def _full_name(m: re.Match[str]) -> bool:
+    """Groups 1 and 2 of ``m`` read as a first name and a surname ("Reece Tanner", not
+    "Heath Year")."""
+    return m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
+
+
 def _child_identified(text: str) -> str | None:
     """A child singled out by what they did, their age or their family, with their name."""
     cased = text.title() if text.islower() or text.isupper() else text
@@ -288,8 +294,7 @@ def _child_identified(text: str) -> str | None:
             return f"pupil identified by name: {first}" + (f" {last}" if last else "")
     for m in _NAME_AGE.finditer(cased) if _DIGIT.search(cased) else ():
         if (
-            m.group(1).lower() in FIRST_NAMES
-            and m.group(2).lower() not in _NOT_SURNAME
+            _full_name(m)
             and 4 <= int(age := m.group(3) or m.group(4) or m.group(5)) <= 17
             and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()])
             and not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower())
@@ -297,26 +302,17 @@ def _child_identified(text: str) -> str | None:
             return f"child named with age: {m.group(1)} {m.group(2)}, {age}"
     if _KID_LOWER.search(low):
         for m in _CHILD_THEN_NAME.finditer(cased):
-            if (
-                m.group(1).lower() in FIRST_NAMES
-                and m.group(2).lower() not in _NOT_SURNAME
-                and not _ROLE_NEAR.search(m.group(0))
-                and not _PAST.search(m.group(0))
-            ):
+            if _full_name(m) and not _ROLE_NEAR.search(m.group(0)) and not _PAST.search(m.group(0)):
                 return f"pupil identified by name: {m.group(1)} {m.group(2)}"
     if cased.count(",") >= 2 and _PUPILS_CONTEXT.search(cased):
-        full_names = [
-            m.group(1)
-            for m in _CAP_NAME.finditer(cased)
-            if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
-        ]
+        full_names = [m.group(1) for m in _CAP_NAME.finditer(cased) if _full_name(m)]
         if len(full_names) >= 3 and not _ADULT_NEAR.search(cased) and not _ROLE_NEAR.search(cased):
             return f"pupils listed by name: {', '.join(full_names[:3])}"
     for m in _AGED_NAME.finditer(cased) if "old" in low else ():
         if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
             return f"child named with age: {m.group(1)} {m.group(2)}"
     for m in _CHILD_OF.finditer(cased):
-        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+        if _full_name(m):
             tail = cased[m.end() : m.end() + 60]
             if re.match(r",?\s*\(?(?:1[89]|[2-9]\d)\b", tail) or _ROLE_NEAR.search(tail):
                 continue
@@ -331,15 +327,11 @@ def _child_identified(text: str) -> str | None:
         ):
             return f"children named in a photo caption: {', '.join(names[:3])}"
     for m in _NAME_THEN_YEAR.finditer(cased):
-        if m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME:
+        if _full_name(m):
             return f"pupil named, then put in a year group: {m.group(1)} {m.group(2)}"
     if _YEAR_OR_CLASS.search(cased):
         for m in _NAME_FAMILY.finditer(cased):
-            if (
-                m.group(1).lower() in FIRST_NAMES
-                and m.group(2).lower() not in _NOT_SURNAME
-                and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()])
-            ):
+            if _full_name(m) and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()]):
                 return f"pupil's family named: {m.group(1)} {m.group(2)}"
     return None
 
@@ -842,13 +834,13 @@ def enquiry_rule(text: str) -> str | None:
     asks = [p for p in scan.phrases if not p.startswith("#")]
     tag = _REQUEST_TAG.search(text) if scan.role is None else None
     role = scan.role or (tag.group(0) if tag else None)
-    if not role and len(set(asks)) >= 3 and any(_PRESS_ASK.search(p) for p in asks):
+    press = [p for p in asks if _PRESS_ASK.search(p)]
+    if not role and len(set(asks)) >= 3 and press:
         # Three different ways of asking ("looking for parents", "for a piece", "dms open")
         # are an enquiry even when the journalist does not say what they are.
         return "enquiry phrases " + ", ".join(repr(p) for p in asks[:3])
     # "for a piece", "doing a piece" say what someone is working on, not that they ask.
     requests = [p for p in asks if not _WORK_DESCRIBED.match(p)]
-    press = [p for p in asks if _PRESS_ASK.search(p)]
     outlet = extract_outlet(text) if not role and requests and press else None
     if outlet:
         # Naming the paper and asking is as plain as saying "I'm a reporter" ("doing a story
