@@ -271,6 +271,9 @@ _NAME_FAMILY = re.compile(
 )
 
 
+_NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+)\s+[A-Z][a-z'-])")  # overlapping: "Little Noor Rahman"
+
+
 def _full_name(m: re.Match[str]) -> bool:
     """Groups 1 and 2 of ``m`` read as a first name and a surname ("Reece Tanner", not
     "Heath Year")."""
@@ -283,6 +286,9 @@ def _child_identified(text: str) -> str | None:
     low = text.lower()
     # Most posts have none of these: cheap first looks decide which patterns run at all.
     who = _CHILD_WHO_LOWER.search(low)
+    # The rules for a full name ("Reece Tanner") need a capitalised first name before another
+    # capitalised word.
+    full = any(m.group(1).lower() in FIRST_NAMES for m in _NAME_PAIR.finditer(cased))
     for m in _CHILD_WHO_IS.finditer(cased) if who else ():
         first, last = m.group(1), m.group(2)
         if (
@@ -292,7 +298,7 @@ def _child_identified(text: str) -> str | None:
             and not _PAST.search(m.group(0))
         ):
             return f"pupil identified by name: {first}" + (f" {last}" if last else "")
-    for m in _NAME_AGE.finditer(cased) if _DIGIT.search(cased) else ():
+    for m in _NAME_AGE.finditer(cased) if full and _DIGIT.search(cased) else ():
         if (
             _full_name(m)
             and 4 <= int(age := m.group(3) or m.group(4) or m.group(5)) <= 17
@@ -300,18 +306,18 @@ def _child_identified(text: str) -> str | None:
             and not _TITLE_BEFORE.search(cased[max(0, m.start() - 20) : m.start()].lower())
         ):
             return f"child named with age: {m.group(1)} {m.group(2)}, {age}"
-    if _KID_LOWER.search(low):
+    if full and _KID_LOWER.search(low):
         for m in _CHILD_THEN_NAME.finditer(cased):
             if _full_name(m) and not _ROLE_NEAR.search(m.group(0)) and not _PAST.search(m.group(0)):
                 return f"pupil identified by name: {m.group(1)} {m.group(2)}"
-    if cased.count(",") >= 2 and _PUPILS_CONTEXT.search(cased):
+    if full and cased.count(",") >= 2 and _PUPILS_CONTEXT.search(cased):
         full_names = [m.group(1) for m in _CAP_NAME.finditer(cased) if _full_name(m)]
         if len(full_names) >= 3 and not _ADULT_NEAR.search(cased) and not _ROLE_NEAR.search(cased):
             return f"pupils listed by name: {', '.join(full_names[:3])}"
     for m in _AGED_NAME.finditer(cased) if "old" in low else ():
         if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
             return f"child named with age: {m.group(1)} {m.group(2)}"
-    for m in _CHILD_OF.finditer(cased):
+    for m in _CHILD_OF.finditer(cased) if full else ():
         if _full_name(m):
             tail = cased[m.end() : m.end() + 60]
             if re.match(r",?\s*\(?(?:1[89]|[2-9]\d)\b", tail) or _ROLE_NEAR.search(tail):
@@ -326,10 +332,10 @@ def _child_identified(text: str) -> str | None:
             and not _ROLE_NEAR.search(cased[max(0, m.start() - 80) : m.start()])
         ):
             return f"children named in a photo caption: {', '.join(names[:3])}"
-    for m in _NAME_THEN_YEAR.finditer(cased):
+    for m in _NAME_THEN_YEAR.finditer(cased) if full else ():
         if _full_name(m):
             return f"pupil named, then put in a year group: {m.group(1)} {m.group(2)}"
-    if _YEAR_OR_CLASS.search(cased):
+    if full and _YEAR_OR_CLASS.search(cased):
         for m in _NAME_FAMILY.finditer(cased):
             if _full_name(m) and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()]):
                 return f"pupil's family named: {m.group(1)} {m.group(2)}"
@@ -512,6 +518,7 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"up) to the school)[^.?!]{0,5}[.?!][^.?!]*won'?t be pretty|"
             r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|"
             r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with)))",
+            word_start=True,
         ),
     ),
     (
@@ -526,6 +533,7 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"ignore|block|scam))|from the desk of|"
             r"message this page|names? and (?:form|class|year group|dates? of birth|dob|address)"
             r"(?:es)?\b)",
+            word_start=True,
         ),
     ),
     (
@@ -546,6 +554,7 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:until|till|til) (?:he|she|they)|(?:all|everyone|everybody) (?:go and |go )?tell "
             r"(?:him|her|them) (?:how|that|what)|tell (?:him|her|them) (?:how|that) "
             r"(?:\w+ )?(?:useless|ugly|fat|pathetic|worthless|stupid|thick|a failure|a loser))",
+            word_start=True,
         ),
     ),
     (
@@ -563,6 +572,7 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"immigrants|travell?ers|gypsies|disabled (?:people|kids|staff)|old (?:people|teachers|"
             r"staff)|blacks|asians|poles) (?:can'?t|cannot|shouldn'?t|should not|don'?t belong|"
             r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless)))\b",
+            word_start=True,
         ),
     ),
 ]
@@ -601,6 +611,7 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:that|how) (?:someone|people|a parent|parents|anyone|they|he|she)\b|"
             r"(?:horrible|awful|sad|sickening|shocking) to "
             r"(?:see|read|hear)|these are (?:children|kids|schoolchildren))",
+            word_start=True,
         ),
     ),
     (
@@ -646,6 +657,7 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"before it'?s (?:published|announced|public)|"
             r"draft (?:ofsted|inspection) (?:report|outcome|judgement)|draft (?:slt|"
             r"governors'?|board|staff) minutes)\b",
+            word_start=True,
         ),
     ),
     (
@@ -694,6 +706,7 @@ _OFFENCE_SIGNALS.append(
             r"uniform|homework|rules|timetable) (?:is|are|was|were) (?:a |an |just |absolutely |"
             r"totally )?(?:disgrace|joke|shambles|scandal|ridiculous|outrageous|unacceptable|"
             r"rip-?off|farce|terrible|awful|appalling))\b",
+            word_start=True,
         ),
     )
 )
@@ -940,9 +953,27 @@ def quotes_abuse_to_condemn(text: str) -> bool:
     )
 
 
-def subreason_hint(text: str) -> tuple[str, str] | None:
+# The hint patterns that are also offence signals, by signal name: their matches are in the
+# post's signals already.
+_HINT_SIGNAL = {
+    id(pattern): name
+    for name, pattern in _OFFENCE_SIGNALS
+    if any(p is pattern for _, p in _SUBREASON_HINTS)
+}
+
+
+def subreason_hint(
+    text: str, signals: list[tuple[str, str]] | None = None
+) -> tuple[str, str] | None:
+    """(sub-reason, the words) for unmistakable wording of one, or None. ``signals`` (from
+    ``offence_signals(text)``) saves matching the patterns both share again."""
     low = text.lower()
+    found = dict(signals) if signals is not None else {}
     for reason, pattern in _SUBREASON_HINTS:
-        if m := pattern._re.search(low):
+        if signals is not None and id(pattern) in _HINT_SIGNAL:
+            words = found.get(_HINT_SIGNAL[id(pattern)])
+            if words is not None:
+                return reason, words
+        elif m := pattern._re.search(low):
             return reason, m.group(0)
     return None
