@@ -57,7 +57,8 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "home address",
         re.compile(
-            r"\b(?:home address(?:es)?|home postcodes?|address is|lives at|living at|"
+            r"\b(?:home address(?:es)?|home postcodes?|address is|lives at(?! (?:risk|stake))|"
+            r"living at|"
             r"lives at number|"
             r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|"
             r"St|Road|Rd|"
@@ -219,7 +220,7 @@ _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cas
 _CHILD_THEN_NAME = re.compile(
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
     r"union|voice|finance|services))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
-    r"\bname is|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
+    r"\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
 )
 _KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
 # Three or more full names where pupils are the subject: a leavers' list, a team sheet
@@ -271,6 +272,23 @@ _NAME_FAMILY = re.compile(
 )
 
 
+# A child's health, special needs or care status: special-category data, a breach with a name.
+_HEALTH = re.compile(
+    r"\b(?:epilep\w*|autis\w*|adhd|diabet\w*|asthma\w*|allerg\w*|ehcp|dyslexi\w*|dyspraxi\w*|"
+    r"self[- ]harm\w*|eating disorder|anorexi\w*|cancer|leukaemia|wheelchair|tourette'?s|"
+    r"on the spectrum|reduced timetable|in care|foster(?:ed|ing| care)|social services|"
+    r"child protection|sen (?:support|plan)|seizures?)\b",
+    re.IGNORECASE,
+)
+# "Lily-Rose Hughes", "Noah W": a first name (maybe double-barrelled) and a surname or an initial
+_NAME_OR_INITIAL = re.compile(
+    r"(?<![\w-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z](?:[a-z'-]+|\.?(?=[\s,.;:!?)]|$))))"
+)
+_CHILD_CONTEXT = re.compile(
+    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|son|daughter|grandson|granddaughter|"
+    r"little|class|classmate|form|nursery|reception|year\s?\d{1,2}|yr\s?\d{1,2})s?\b",
+    re.IGNORECASE,
+)
 _NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+)\s+[A-Z][a-z'-])")  # overlapping: "Little Noor Rahman"
 
 
@@ -335,6 +353,23 @@ def _child_identified(text: str) -> str | None:
     for m in _NAME_THEN_YEAR.finditer(cased) if full else ():
         if _full_name(m):
             return f"pupil named, then put in a year group: {m.group(1)} {m.group(2)}"
+    health = _HEALTH.search(cased)
+    if health and _CHILD_CONTEXT.search(cased):
+        for m in _NAME_OR_INITIAL.finditer(cased):
+            start = m.start()
+            end = start + len(m.group(1)) + 1 + len(m.group(2))
+            if (
+                m.group(1).split("-")[0].lower() in FIRST_NAMES
+                and m.group(2).lower() not in _NOT_SURNAME
+                and any(abs(h.start() - start) <= 60 for h in _HEALTH.finditer(cased))
+                and not _ROLE_NEAR.search(cased[max(0, start - 25) : end + 25])
+                and not _ADULT_NEAR.search(
+                    _TEACHERS_CLASS.sub(" ", cased[max(0, start - 25) : end + 25])
+                )
+            ):
+                return (
+                    f"child's health or care disclosed with their name: {m.group(1)} {m.group(2)}"
+                )
     if full and _YEAR_OR_CLASS.search(cased):
         for m in _NAME_FAMILY.finditer(cased):
             if _full_name(m) and not _ROLE_NEAR.search(cased[max(0, m.start() - 25) : m.start()]):
@@ -403,7 +438,11 @@ _ENQUIRY_PHRASES = _lower_re(
     r"(?:\w+ )?(?:piece|story|feature|idea)|(?:up for|willing to|happy to) talking|"
     r"(?:doing|writing) a follow[ -]?up|value (?:\d+ minutes|your time|some of your time)|"
     r"(?:like|care|want) to respond|writing (?:it|this) up|"
-    r"tomorrow'?s (?:edition|paper|programme|show|bulletin)|email in bio",
+    r"tomorrow'?s (?:edition|paper|programme|show|bulletin)|email in bio|"
+    # "documentary team seeking former pupils", "quotes by Thurs", "can I ring the head"
+    r"seeking (?:former |current |ex-?)?(?:pupils|students|parents|teachers|staff|families|"
+    r"heads|headteachers|people|anyone|nqts|ects|contributors|case stud)|quotes? by|"
+    r"(?:can|could|may) (?:i|we) (?:ring|call|phone)|voice notes? welcome",
     word_start=True,
 )
 _SELF_ROLE = _lower_re(
@@ -517,7 +556,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:coming (?:down|round|up) there|(?:i'?m|we'?re) coming (?:down|round|"
             r"up) to the school)[^.?!]{0,5}[.?!][^.?!]*won'?t be pretty|"
             r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|"
-            r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with)))",
+            r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with))|"
+            # an ultimatum: "you have until Friday to reverse it. After that it won't be emails"
+            r"(?:after that|or else|otherwise|if not),? (?:it )?won'?t be (?:just )?(?:emails|"
+            r"words|letters|reviews|complaints|posts|messages|talking|polite))",
             word_start=True,
         ),
     ),

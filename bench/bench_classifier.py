@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from analysis.classify import BaselineClassifier, load_classifier
-from analysis.model import normalise
+from analysis.model import CharNgramCounter, normalise
 from analysis.training import DEFAULT_OLID, read_olid, read_school_context
 
 
@@ -45,6 +45,9 @@ def main() -> None:
     trained = rate(model, items, batch)
     linear = copy.copy(model)
     linear.encoder = None
+    # its own word cache, as cold as the trained model's was: the ratio is fair
+    linear.featurizer = copy.copy(model.featurizer)
+    linear.featurizer.char = CharNgramCounter()
     linear_only = rate(linear, items, batch)
     baseline = rate(BaselineClassifier(), items, batch)
     print(f"posts: {n}, batch: {batch}, model: {model.version} (loaded in {load_s:.2f} s)")

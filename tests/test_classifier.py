@@ -419,6 +419,22 @@ def test_three_ways_of_asking_make_an_enquiry_and_a_street_address_is_private():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Documentary team seeking former pupils of St Aidan's boarding school, 1980s-90s",
+        "Early Years mag wants reception teachers on baseline tests, quotes by Thurs",
+        "Local radio here, can I ring the head re the fireworks cancellation?",
+        "Podcast wants NQTs to share first-year horror stories, voice notes welcome",
+    ],
+)
+def test_terse_press_asks_are_enquiry_phrases(text):
+    from analysis import classifier_rules as rules
+
+    assert rules.enquiry_features(text)[0] > 0, text
+    assert rules.enquiry_features("Lovely sports day at St Aidan's, well done all")[0] == 0
+
+
+@pytest.mark.parametrize(
     ("text", "enquiry"),
     [
         (
@@ -551,6 +567,10 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "his brother lives with their nan on the Ferndale estate",
         "the one who started it? snap is kd_rossy09",
         "Cute photo of Reception on sports day: Amelia, Oscar and Leo winning the egg and spoon!",
+        # a child's health or care status with their name (a double-barrelled name, an initial)
+        "Parents in Mrs Chen's class: Lily-Rose Hughes has epilepsy, so no flashing lights please",
+        "The little boy with autism in Year 4, Noah W, has been put on a reduced timetable",
+        "that lad in the wheelchair at the juniors, his name's Ieuan Parry, lives by the chippy",
     ],
 )
 def test_privacy_rules_find_children_without_a_year_group(text):
@@ -568,6 +588,11 @@ def test_privacy_rules_find_children_without_a_year_group(text):
         "Lovely photo of Reception class on their first day",
         "Staff panto, left to right: Mrs Kaur, Mr Dean and the head as the ugly sisters",
         "My wife teaches in Rotherham and gets called names on Facebook is unreal.",
+        # health words with an adult's name, a charity, or no name at all
+        "Our head Sarah Jones is running the marathon for cancer research, Year 6 are cheering",
+        "Mrs Patel's class raised £300 for Diabetes UK today. Well done Year 3!",
+        "Well done to Year 2 for their allergy awareness posters!",
+        "Inspectors said the fire safety failings at Pannal Ash College put lives at risk",
     ],
 )
 def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
@@ -633,6 +658,8 @@ def test_first_person_intent_to_harm_is_a_threat(clf, text):
         "Keep excluding my lad and see what happens",
         "The head better hope I don't bump into her at Asda",
         "my patience is running out with that PE teacher, people round here have long memories",
+        "Mrs Caldwell, you have until Friday to reverse it. After that it won't be emails.",
+        "Sort it out by Monday or else it won't be just words, tell the head that",
     ],
 )
 def test_veiled_menace_is_threat_wording(text):
@@ -683,6 +710,7 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "We'll have to wait and see what happens at the governors' meeting",
         "Parents have long been asking for a crossing outside the school",
         "I hope I see you all at the summer fair!",
+        "Half term next week, after that it won't be long till Christmas",
     ]:
         assert rules.subreason_hint(text) is None, text
 
