@@ -113,17 +113,19 @@ _TAG_THEM = re.compile(
     r"\b(?:tag|name|identify)\s+(?:them|him|her)\b|\bif you know (?:them|him|her|who)\b"
 )
 _WORD = re.compile(r"[a-z]+")
-_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b)")
+_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
-    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b\d{1,2}(?![DGK]\b)[A-Z]{1,2}\b|"
+    r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b(?:\d(?![DGK]\b)|\d\d(?!K\b))[A-Z]{1,2}\b|"
+    # Scottish and Northern Irish years (P7, S4), sixth form, "Form 2", "Class 4"
+    r"\b[SP][1-7]\b|\b(?:[Uu]pper|[Ll]ower) [Ss]ixth\b|\b[Ff]orm\s?\d{1,2}\b|\b[Cc]lass\s?\d{1,2}\b|"
     r"(?<!\bto )(?<!\bat )\bReception\b(?!\s+(?:desk|office|area|staff|team|by|"
     r"before))(?![^.!?]{0,30}\b(?:forms?|by (?:mon|tue|wed|thu|fri)\w*day)\b)"
 )
 # (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
 _NAME_IN_YEAR = re.compile(
     r"\b([A-Za-z]+)\s+(?:[Ff]rom|[Ii]n)\s+(?:[Tt]he\s+)?(?:[Cc]lass\s+|[Ff]orm\s+)?"
-    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|\d{1,2}(?![DGK]\b)[A-Z]{1,2})\b"
+    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|(?:\d(?![DGK]\b)|\d\d(?!K\b))[A-Z]{1,2}|[SP][1-7])\b"
 )
 # What may stand between a name and the year group after it ("Jamie Clarke in Year 8", "Ben
 # Arkwright, Year 8", "Aiden Price (Year 11)", "Sami, who is in 9B"), and between a year group
@@ -210,7 +212,7 @@ def _pupil_named(text: str) -> str | None:
     return None
 
 
-_NAME = r"([A-Za-z]+)(?:\s+([A-Z][a-z'-]+))?"
+_NAME = r"([A-Za-z]+)(?:\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*))?"
 # "The kid who started the fire is Reece Tanner", "the yr 11 who got expelled is jayden cole"
 _CHILD_WHO = (
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|sixth[- ]former|(?:year|yr|y)\s?\d{1,2})\s+"
@@ -220,12 +222,12 @@ _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cas
 _CHILD_THEN_NAME = re.compile(
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
     r"union|voice|finance|services))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
-    r"\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
+    r"\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
 )
 _KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
 # Three or more full names where pupils are the subject: a leavers' list, a team sheet
 _PUPILS_CONTEXT = re.compile(
-    r"\b(?:leavers?|hoodies?|(?<!former )pupils|kids|(?<!')children(?!'s)|year\s?\d{1,2}|"
+    r"\b(?:leavers?|hoodies?|(?<!former )pupils|kids|(?<!')children(?!'s)|y(?:ear\s?)?\d{1,2}|"
     r"form\s?\d|nativity|reception)\b",
     re.IGNORECASE,
 )
@@ -235,7 +237,7 @@ _CHILD_WHO_IS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _NAME_THEN_YEAR = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b[^.?!]{0,40}?\b(?:he|she)(?:'s| is) in (?:[Yy]ear|"
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)\b[^.?!]{0,40}?\b(?:he|she)(?:'s| is) in (?:[Yy]ear|"
     r"[Yy]r) ?\d{1,2}\b"
 )
 # "the student who founded the paper in 1972 was...", "went on to", "now a doctor": an adult now
@@ -246,20 +248,20 @@ _PAST = re.compile(
 )
 # "Reece Tanner, 13," (a child's age after a full name)
 _NAME_AGE = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)(?:,\s+(?:aged\s+)?(\d{1,2})(?=\s*[,;)]|\s+(?:from|of|"
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)(?:,\s+(?:aged\s+)?(\d{1,2})(?=\s*[,;)]|\s+(?:from|of|"
     r"who|was|is|has|had|and|in|at|got|did)\b)"
     r"|\s*\(\s*(?:aged\s+)?(\d{1,2})\s*[,)]|,?\s+aged\s+(\d{1,2})\b)"
 )
 # "eight-year-old Grace Lomax"
 _AGED_NAME = re.compile(
     r"\b(?:[4-9]|1[0-7]|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+([A-Z][a-z'-]+)",
+    r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)",
     re.IGNORECASE,
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
     r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|[Ll]ittle)\s+"
-    r"([A-Z][a-z]+)\s+([A-Z][a-z'-]+)"
+    r"([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
 )
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
 _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  # lower case
@@ -267,7 +269,7 @@ _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  #
 _TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
 # "Tyler Brennan's mum" in a post that gives a year group
 _NAME_FAMILY = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
+    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
     r"nan|nana|gran|grandma|brother|sister|family|carer)\b"
 )
 
@@ -559,7 +561,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with))|"
             # an ultimatum: "you have until Friday to reverse it. After that it won't be emails"
             r"(?:after that|or else|otherwise|if not),? (?:it )?won'?t be (?:just )?(?:emails|"
-            r"words|letters|reviews|complaints|posts|messages|talking|polite))",
+            r"words|letters|reviews|complaints|posts|messages|talking|polite)"
+            # (escalating to Ofsted, the governors or a solicitor is a civil next step)
+            r"(?![^.?!]{0,60}\b(?:ofsted|governors?|complaint|council|la|local authority|"
+            r"solicitors?|lawyers?|formal|mp|tribunal|appeal|press|papers?|bbc)\b))",
             word_start=True,
         ),
     ),

@@ -711,6 +711,8 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "Parents have long been asking for a crossing outside the school",
         "I hope I see you all at the summer fair!",
         "Half term next week, after that it won't be long till Christmas",
+        "Respond by Friday, otherwise it won't be just emails, it'll be a formal complaint",
+        "Reply by Monday or else it won't be polite letters any more, I'm going to the governors",
     ]:
         assert rules.subreason_hint(text) is None, text
 
