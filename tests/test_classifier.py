@@ -571,6 +571,13 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "Parents in Mrs Chen's class: Lily-Rose Hughes has epilepsy, so no flashing lights please",
         "The little boy with autism in Year 4, Noah W, has been put on a reduced timetable",
         "that lad in the wheelchair at the juniors, his name's Ieuan Parry, lives by the chippy",
+        # year groups across the UK, sixth form, forms and classes, double-barrelled surnames
+        "Erin Maguire, S4 at St Ninian's, won the Glasgow young poets prize",
+        "Thank you St Patrick's PS for giving our Fionn Gallagher (P7) such a send-off",
+        "Imogen Platt, Upper Sixth at Hartsfield, grade 8 distinction on the cello",
+        "why did they let Elliot Shaw (10G, Parkside) back after his exclusion?",
+        "Oscar Fenwick (Form 2, Ravensbourne Prep) has his own YouTube channel",
+        "Matilda Price-Evans, Year 8 at Ysgol Bro Taf, picked for Wales U14 netball!",
     ],
 )
 def test_privacy_rules_find_children_without_a_year_group(text):
@@ -593,6 +600,9 @@ def test_privacy_rules_find_children_without_a_year_group(text):
         "Mrs Patel's class raised £300 for Diabetes UK today. Well done Year 3!",
         "Well done to Year 2 for their allergy awareness posters!",
         "Inspectors said the fire safety failings at Pannal Ash College put lives at risk",
+        "Our S3 team beat Hillhead 3-1, Mr Baird was delighted",
+        "Sarah Jones, head of Upper Sixth, retires this summer",
+        "John Smith ran the 10K for the PTA, Class 4 cheered him on",
     ],
 )
 def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
