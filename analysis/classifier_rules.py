@@ -14,6 +14,7 @@ Rules are used where they are sharper than a model trained on a few hundred exam
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,7 +58,8 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "home address",
         re.compile(
-            r"\b(?:home address(?:es)?|home postcodes?|address is|lives at(?! (?:risk|stake))|"
+            r"\b(?:home address(?:es)?|home postcodes?|address is|(?<!practically )(?<!basically )(?<!virtually )lives at(?!\s+(?:(?:grave|serious|real|great|"
+            r"greater|significant|increased|further|unnecessary|immediate|no)\s+)?(?i:risk|stake)\b)|"
             r"living at|"
             r"lives at number|"
             r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|"
@@ -146,7 +148,9 @@ _INSTITUTION = frozenset(
     center day fair trust grammar junior juniors infant infants secondary community court green
     hill way avenue close farm nursery society foundation library museum stadium""".split()
 )
-_NOT_SURNAME = _INSTITUTION | frozenset("year in at and on from is was the".split())
+_NOT_SURNAME = _INSTITUTION | frozenset(
+    "year in at and on from is was the class form group team set".split()
+)
 # Words near the name that make it an adult's: staff, visitors, public figures.
 _ADULT_NEAR = re.compile(
     r"\b(?:teacher|teaching|teaches|head|headteacher|headmaster|headmistress|deputy|senco|"
@@ -221,7 +225,7 @@ _CHILD_WHO = (
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
 _CHILD_THEN_NAME = re.compile(
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
-    r"union|voice|finance|services))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
+    r"union|voice|finance|services|nurse|midwife|paramedic|doctor|social worker|minder|care))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
     r"\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
 )
 _KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
@@ -278,14 +282,36 @@ _NAME_FAMILY = re.compile(
 _HEALTH = re.compile(
     r"\b(?:epilep\w*|autis\w*|adhd|diabet\w*|asthma\w*|allerg\w*|ehcp|dyslexi\w*|dyspraxi\w*|"
     r"self[- ]harm\w*|eating disorder|anorexi\w*|cancer|leukaemia|wheelchair|tourette'?s|"
-    r"on the spectrum|reduced timetable|in care|foster(?:ed|ing| care)|social services|"
-    r"child protection|sen (?:support|plan)|seizures?)\b",
+    r"on the spectrum|reduced timetable|(?<!worked )(?<!works )(?<!working )in care|"
+    r"foster(?:ed| care)|(?<!from )social services|"
+    r"child protection|sen (?:support|plan)|seizures?)\b"
+    r"(?!\s+(?:uk|research|action|awareness|acceptance|charity|appeal|society|trust|"
+    r"foundation|week|month|racing|basketball|rugby|tennis|base|unit|hub)\b)",
+    re.IGNORECASE,
+)
+# Words after a name that make it an adult's: a parent ("her daughter is in Year 2", "mum of
+# two"), a teacher with a class ("Sian Roberts and her Year 2 class"), a public figure talking
+# about their own condition; roles the school rules do not list.
+_ADULT_AFTER = re.compile(
+    r"^(?:\W{0,3}(?:our|the|a|my)?\s*(?:lollipop|crossing patrol|nursery nurse|school nurse))|"
+    r"^\s+and\s+(?:her|his|their)\s+(?:(?:year|yr)\s?\d+\s+|reception\s+|new\s+)?(?:class|form)\b|"
+    r"^[^.?!]{0,60}?\b(?:(?:her|his|their) (?:own )?(?:son|daughter|kids|children|little ones|"
+    r"grandchildren)|(?:mum|mam|mom|dad|mother|father|parent) (?:of|to))\b|"
+    r"^[^.?!]{0,15}?\b(?:talk\w*|spoke|speak\w*|open(?:ed|s|ing)? up|opened|went public)\s+"
+    r"(?:\w+\s+){0,2}about (?:his|her|their|being)\b",
+    re.IGNORECASE,
+)
+_ADULT_BEFORE = re.compile(r"\b(?:(?:para)?lympian|nursery nurse|lollipop \w+)\W*$", re.IGNORECASE)
+_BENEFICIARY = re.compile(
+    r"\b(?:rais\w*|donat\w*|collect\w*|fundrais\w*|money|£[\d,.]+|in aid of)\b[^.?!]{0,25}"
+    r"\b(?:for|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "Lily-Rose Hughes", "Noah W": a first name (maybe double-barrelled) and a surname or an initial
 _NAME_OR_INITIAL = re.compile(
-    r"(?<![\w-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z](?:[a-z'-]+|\.?(?=[\s,.;:!?)]|$))))"
+    r"(?<![\w-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z](?:[a-z'-]+(?:[A-Z][a-z]+)?|\.?(?=[\s,.;:!?)]|$))))"
 )
+_INSTITUTION_AFTER = re.compile(r"\W*(?:" + "|".join(sorted(_INSTITUTION)) + r")\b", re.I)
 _CHILD_CONTEXT = re.compile(
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|son|daughter|grandson|granddaughter|"
     r"little|class|classmate|form|nursery|reception|year\s?\d{1,2}|yr\s?\d{1,2})s?\b",
@@ -363,7 +389,22 @@ def _child_identified(text: str) -> str | None:
             if (
                 m.group(1).split("-")[0].lower() in FIRST_NAMES
                 and m.group(2).lower() not in _NOT_SURNAME
-                and any(abs(h.start() - start) <= 60 for h in _HEALTH.finditer(cased))
+                and any(
+                    (gap := max(h.start() - end, start - h.end())) <= 60
+                    or gap <= 90
+                    and not re.search(r"[.?!]\s", cased[min(end, h.start()) : max(start, h.end())])
+                    for h in _HEALTH.finditer(cased)
+                )
+                and not _TITLE_BEFORE.search(cased[max(0, start - 20) : start].lower())
+                and not re.search(r"\bysgol\s+$", cased[max(0, start - 8) : start], re.I)
+                and not _ADULT_AFTER.search(cased[end : end + 90])
+                and not _ADULT_BEFORE.search(cased[max(0, start - 25) : start])
+                # "raised £400 for Marie Curie" (a charity), not "for Noah Whitcombe's wheelchair"
+                and not (
+                    _BENEFICIARY.search(cased[max(0, start - 40) : start])
+                    and not (m.group(2).endswith("'s") or cased.startswith("'s", end))
+                )
+                and not _INSTITUTION_AFTER.match(cased, end)
                 and not _ROLE_NEAR.search(cased[max(0, start - 25) : end + 25])
                 and not _ADULT_NEAR.search(
                     _TEACHERS_CLASS.sub(" ", cased[max(0, start - 25) : end + 25])
@@ -442,9 +483,12 @@ _ENQUIRY_PHRASES = _lower_re(
     r"(?:like|care|want) to respond|writing (?:it|this) up|"
     r"tomorrow'?s (?:edition|paper|programme|show|bulletin)|email in bio|"
     # "documentary team seeking former pupils", "quotes by Thurs", "can I ring the head"
-    r"seeking (?:former |current |ex-?)?(?:pupils|students|parents|teachers|staff|families|"
-    r"heads|headteachers|people|anyone|nqts|ects|contributors|case stud)|quotes? by|"
-    r"(?:can|could|may) (?:i|we) (?:ring|call|phone)|voice notes? welcome",
+    r"seeking (?:former |current |ex-?)?(?:pupils|students|parents|teachers|families|"
+    r"heads|headteachers|nqts|ects|contributors|case stud)(?! to (?:come|join|stand|volunteer|help|"
+    r"apply|attend|sign|book))|quotes? by (?:mon|tue|wed|thu|fri|sat|sun|\d|noon|midday|eod|end|"
+    r"close|tomorrow|tonight|this|first)|"
+    r"(?:can|could|may) (?:i|we) (?:ring|call|phone) (?:you|the (?:head\w*|press office|comms)|"
+    r"someone|whoever)|voice notes? welcome",
     word_start=True,
 )
 _SELF_ROLE = _lower_re(
@@ -560,11 +604,15 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|"
             r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with))|"
             # an ultimatum: "you have until Friday to reverse it. After that it won't be emails"
-            r"(?:after that|or else|otherwise|if not),? (?:it )?won'?t be (?:just )?(?:emails|"
+            r"(?:after that|or else|otherwise|if not),? (?:it )?(?:won['\u2019]?t|will not) (?:just |only )?be "
+            r"(?:just |only )?(?:emails|"
             r"words|letters|reviews|complaints|posts|messages|talking|polite)"
             # (escalating to Ofsted, the governors or a solicitor is a civil next step)
-            r"(?![^.?!]{0,60}\b(?:ofsted|governors?|complaint|council|la|local authority|"
-            r"solicitors?|lawyers?|formal|mp|tribunal|appeal|press|papers?|bbc)\b))",
+            r"(?![^?!]{0,80}?\b(?:to|with|through|via|involv\w*|contact\w*|report\w*|be|a|an|my|our|"
+            r"formal)\s+(?:the\s+|my\s+|our\s+|a\s+|an\s+)?(?:ofsted|governors?|complaint|council|"
+            r"the la|local authority|solicitors?|lawyers?|formal|mp|tribunal|appeal|press|papers?|bbc|"
+            r"trust|dfe|ombudsman|courts?|diocese|union|petition|protest|legal|escalat\w*)\b)"
+            r"(?![^.?!]{0,60}\b(?:app|parentmail|dojo|seesaw|website|portal|online|council vote)\b))",
             word_start=True,
         ),
     ),
@@ -807,8 +855,21 @@ def offence_features(text: str, signals: list[tuple[str, str]] | None = None) ->
 N_OFFENCE_FEATURES = len(CALMING_SIGNALS) + 2 * len(HOSTILE_SIGNALS) + len(CONTEXT_SIGNALS)
 
 
+_APOS = str.maketrans("\u2019\u2018", "''")
+
+
+def _fold(text: str) -> str:
+    """``text`` without accents and with straight apostrophes ("Róisín’s" -> "Roisin's"): the
+    name list and the patterns are plain ASCII, phone keyboards are not."""
+    if text.isascii():
+        return text
+    text = text.translate(_APOS)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> list[str]:
     """Why ``text`` identifies or locates a pupil; empty when it does not."""
+    text = _fold(text)
     low = text.lower()
     hits = [
         name for name, pattern, lower in _PRIVACY_PATTERNS if pattern.search(low if lower else text)

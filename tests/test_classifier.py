@@ -431,7 +431,13 @@ def test_terse_press_asks_are_enquiry_phrases(text):
     from analysis import classifier_rules as rules
 
     assert rules.enquiry_features(text)[0] > 0, text
-    assert rules.enquiry_features("Lovely sports day at St Aidan's, well done all")[0] == 0
+    for other in [
+        "Lovely sports day at St Aidan's, well done all",
+        "Can I call the school to say my son is off sick or do I have to use the app?",
+        "Year 4 decorated the hall with quotes by Roald Dahl for World Book Day",
+        "The school is seeking parents to stand for the parent governor vacancy",
+    ]:
+        assert rules.enquiry_features(other)[0] == 0, other
 
 
 @pytest.mark.parametrize(
@@ -578,6 +584,12 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "why did they let Elliot Shaw (10G, Parkside) back after his exclusion?",
         "Oscar Fenwick (Form 2, Ravensbourne Prep) has his own YouTube channel",
         "Matilda Price-Evans, Year 8 at Ysgol Bro Taf, picked for Wales U14 netball!",
+        # accents and phone keyboards' curly apostrophes; a health word further along
+        "Róisín Murphy in my son's class has epilepsy, please no flashing lights at the party",
+        "the girl who pushed my daughter off the slide, her name\u2019s Ella Wright",
+        "Ffion Davies was taken out of class again today and my daughter says it's all because "
+        "of her epilepsy",
+        "Huge thanks to all who donated for Noah Whitcombe's new wheelchair! He's in Year 1",
     ],
 )
 def test_privacy_rules_find_children_without_a_year_group(text):
@@ -603,6 +615,15 @@ def test_privacy_rules_find_children_without_a_year_group(text):
         "Our S3 team beat Hillhead 3-1, Mr Baird was delighted",
         "Sarah Jones, head of Upper Sixth, retires this summer",
         "John Smith ran the 10K for the PTA, Class 4 cheered him on",
+        # from a review: public figures, parents, charities, class names, schools, staff
+        "Lewis Capaldi talking so openly about his Tourette's was inspiring, my son's class saw it",
+        "Year 6 raised £400 for Marie Curie in memory of a pupil's grandad who had cancer",
+        "Well done Ruby Class for raising £120 for Epilepsy Action! So proud of them",
+        "I'm Sian Jones, mum of two little ones, and I have epilepsy. The school run is a nightmare",
+        "Ysgol Owain Glyndwr's new autism base is taking Year 7 pupils from September",
+        "In loving memory of Alan Jones, our lollipop man, who lost his battle with cancer",
+        "Cutting the crossing patrol puts kids' lives at serious risk",
+        "My daughter practically lives at the library during exam season",
     ],
 )
 def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
@@ -670,6 +691,7 @@ def test_first_person_intent_to_harm_is_a_threat(clf, text):
         "my patience is running out with that PE teacher, people round here have long memories",
         "Mrs Caldwell, you have until Friday to reverse it. After that it won't be emails.",
         "Sort it out by Monday or else it won't be just words, tell the head that",
+        "You have until Friday. After that it won\u2019t be emails.",
     ],
 )
 def test_veiled_menace_is_threat_wording(text):
@@ -723,6 +745,7 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "Half term next week, after that it won't be long till Christmas",
         "Respond by Friday, otherwise it won't be just emails, it'll be a formal complaint",
         "Reply by Monday or else it won't be polite letters any more, I'm going to the governors",
+        "Respond by Friday. Otherwise it won't be just emails. I'll be taking it to Ofsted.",
     ]:
         assert rules.subreason_hint(text) is None, text
 
