@@ -1021,7 +1021,8 @@ _CONDEMNING = re.compile(
     r"nasty|cruel|out of order|not on|not ok(?:ay)?|unacceptable|should be ashamed|gutted|"
     r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it|sicken\w*|"
     r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
-    r"reported (?:it |this )?to (?:the )?police|cowards?|stop it|hope the police)\b",
+    r"reported (?:it |this |them )?to (?:the )?(?:police|admins?|mods|moderators?|school|"
+    r"platform|facebook)|cowards?|stop it|hope the police|grow up)\b",
     re.IGNORECASE,
 )
 

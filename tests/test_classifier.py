@@ -73,6 +73,9 @@ def test_neutral_policy_lines(clf, text):
         "scumbags'. Reported it. They're fifteen. Grow up.",
         'To whoever keeps commenting "feral little scrotes" under every post about the juniors: '
         "they're eight. Have a word with yourself.",
+        # reported to the admins, "grow up": condemnation too, even of a quoted threat
+        'Whoever wrote "someone should torch the place" under the Brookfield post: reported to '
+        "the admins. Grow up.",
     ],
 )
 def test_condemning_abuse_while_quoting_it_is_neutral(clf, text):
@@ -91,6 +94,7 @@ def test_quoting_does_not_excuse_abuse_outside_the_quotes():
         "Everyone knows Mr Hughes is a 'nonce'. This has to stop.",
         'Miss Reid is a "disgusting fat slag"',
         'Shameful. Miss Reid is a "stupid bitch" and I said it to her face',
+        'Mr Hughes is a "useless prat". Grow up and resign.',
     ]:
         assert not rules.quotes_abuse_to_condemn(text), text
 
