@@ -58,8 +58,11 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "home address",
         re.compile(
-            r"\b(?:home address(?:es)?|home postcodes?|address is|(?<!practically )(?<!basically )(?<!virtually )lives at(?!\s+(?:(?:grave|serious|real|great|"
-            r"greater|significant|increased|further|unnecessary|immediate|no)\s+)?(?i:risk|stake)\b)|"
+            r"\b(?:home address(?:es)?|home postcodes?|address is|"
+            # not "lives at (serious) risk", "practically lives at the library"
+            r"(?<!practically )(?<!basically )(?<!virtually )lives at(?!\s+(?:(?:grave|serious|"
+            r"real|great|greater|significant|increased|further|unnecessary|immediate|no)\s+)?"
+            r"(?i:risk|stake)\b)|"
             r"living at|"
             r"lives at number|"
             r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|"
@@ -115,12 +118,15 @@ _TAG_THEM = re.compile(
     r"\b(?:tag|name|identify)\s+(?:them|him|her)\b|\bif you know (?:them|him|her|who)\b"
 )
 _WORD = re.compile(r"[a-z]+")
-_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)\b)")
+# A surname: "Tanner", "O'Neil", "Price-Evans"
+_SURNAME = r"([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
+_CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+" + _SURNAME + r"\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
     r"\b(?:[Yy]ear|YEAR|[Yy]r|Y)\s?\d{1,2}\b|\b(?:\d(?![DGK]\b)|\d\d(?!K\b))[A-Z]{1,2}\b|"
     # Scottish and Northern Irish years (P7, S4), sixth form, "Form 2", "Class 4"
-    r"\b[SP][1-7]\b|\b(?:[Uu]pper|[Ll]ower) [Ss]ixth\b|\b[Ff]orm\s?\d{1,2}\b|\b[Cc]lass\s?\d{1,2}\b|"
+    r"\b[SP][1-7]\b|\b(?:[Uu]pper|[Ll]ower) [Ss]ixth\b|\b[Ff]orm\s?\d{1,2}\b|"
+    r"\b[Cc]lass\s?\d{1,2}\b|"
     r"(?<!\bto )(?<!\bat )\bReception\b(?!\s+(?:desk|office|area|staff|team|by|"
     r"before))(?![^.!?]{0,30}\b(?:forms?|by (?:mon|tue|wed|thu|fri)\w*day)\b)"
 )
@@ -216,7 +222,7 @@ def _pupil_named(text: str) -> str | None:
     return None
 
 
-_NAME = r"([A-Za-z]+)(?:\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*))?"
+_NAME = r"([A-Za-z]+)(?:\s+" + _SURNAME + r")?"
 # "The kid who started the fire is Reece Tanner", "the yr 11 who got expelled is jayden cole"
 _CHILD_WHO = (
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child|sixth[- ]former|(?:year|yr|y)\s?\d{1,2})\s+"
@@ -225,8 +231,9 @@ _CHILD_WHO = (
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
 _CHILD_THEN_NAME = re.compile(
     r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
-    r"union|voice|finance|services|nurse|midwife|paramedic|doctor|social worker|minder|care))[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|"
-    r"\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
+    r"union|voice|finance|services|nurse|midwife|paramedic|doctor|social worker|minder|care))"
+    r"[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+"
+    + _SURNAME
 )
 _KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
 # Three or more full names where pupils are the subject: a leavers' list, a team sheet
@@ -241,8 +248,9 @@ _CHILD_WHO_IS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _NAME_THEN_YEAR = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)\b[^.?!]{0,40}?\b(?:he|she)(?:'s| is) in (?:[Yy]ear|"
-    r"[Yy]r) ?\d{1,2}\b"
+    r"\b([A-Z][a-z]+)\s+"
+    + _SURNAME
+    + r"\b[^.?!]{0,40}?\b(?:he|she)(?:'s| is) in (?:[Yy]ear|[Yy]r) ?\d{1,2}\b"
 )
 # "the student who founded the paper in 1972 was...", "went on to", "now a doctor": an adult now
 _PAST = re.compile(
@@ -252,20 +260,20 @@ _PAST = re.compile(
 )
 # "Reece Tanner, 13," (a child's age after a full name)
 _NAME_AGE = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)(?:,\s+(?:aged\s+)?(\d{1,2})(?=\s*[,;)]|\s+(?:from|of|"
+    r"\b([A-Z][a-z]+)\s+" + _SURNAME + r"(?:,\s+(?:aged\s+)?(\d{1,2})(?=\s*[,;)]|\s+(?:from|of|"
     r"who|was|is|has|had|and|in|at|got|did)\b)"
     r"|\s*\(\s*(?:aged\s+)?(\d{1,2})\s*[,)]|,?\s+aged\s+(\d{1,2})\b)"
 )
 # "eight-year-old Grace Lomax"
 _AGED_NAME = re.compile(
     r"\b(?:[4-9]|1[0-7]|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)",
+    r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+" + _SURNAME,
     re.IGNORECASE,
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
     r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|[Ll]ittle)\s+"
-    r"([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
+    r"([A-Z][a-z]+)\s+" + _SURNAME
 )
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
 _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  # lower case
@@ -273,7 +281,7 @@ _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  #
 _TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
 # "Tyler Brennan's mum" in a post that gives a year group
 _NAME_FAMILY = re.compile(
-    r"\b([A-Z][a-z]+)\s+([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
+    r"\b([A-Z][a-z]+)\s+" + _SURNAME + r"(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
     r"nan|nana|gran|grandma|brother|sister|family|carer)\b"
 )
 
@@ -309,7 +317,8 @@ _BENEFICIARY = re.compile(
 )
 # "Lily-Rose Hughes", "Noah W": a first name (maybe double-barrelled) and a surname or an initial
 _NAME_OR_INITIAL = re.compile(
-    r"(?<![\w-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z](?:[a-z'-]+(?:[A-Z][a-z]+)?|\.?(?=[\s,.;:!?)]|$))))"
+    r"(?<![\w-])(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+"
+    r"([A-Z](?:[a-z'-]+(?:[A-Z][a-z]+)?|\.?(?=[\s,.;:!?)]|$))))"
 )
 _INSTITUTION_AFTER = re.compile(r"\W*(?:" + "|".join(sorted(_INSTITUTION)) + r")\b", re.I)
 _CHILD_CONTEXT = re.compile(
@@ -391,8 +400,12 @@ def _child_identified(text: str) -> str | None:
                 and m.group(2).lower() not in _NOT_SURNAME
                 and any(
                     (gap := max(h.start() - end, start - h.end())) <= 60
-                    or gap <= 90
-                    and not re.search(r"[.?!]\s", cased[min(end, h.start()) : max(start, h.end())])
+                    or (
+                        gap <= 90  # further, but in the same sentence
+                        and not re.search(
+                            r"[.?!]\s", cased[min(end, h.start()) : max(start, h.end())]
+                        )
+                    )
                     for h in _HEALTH.finditer(cased)
                 )
                 and not _TITLE_BEFORE.search(cased[max(0, start - 20) : start].lower())
@@ -604,15 +617,19 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:i'?m|i am|we'?re|we are) coming (?:down|round|up) (?:there|"
             r"to the school)(?!\s+(?:for|on|to (?:see|watch|the)|at|with))|"
             # an ultimatum: "you have until Friday to reverse it. After that it won't be emails"
-            r"(?:after that|or else|otherwise|if not),? (?:it )?(?:won['\u2019]?t|will not) (?:just |only )?be "
+            r"(?:after that|or else|otherwise|if not),? (?:it )?(?:won['\u2019]?t|will not) "
+            r"(?:just |only )?be "
             r"(?:just |only )?(?:emails|"
             r"words|letters|reviews|complaints|posts|messages|talking|polite)"
             # (escalating to Ofsted, the governors or a solicitor is a civil next step)
-            r"(?![^?!]{0,80}?\b(?:to|with|through|via|involv\w*|contact\w*|report\w*|be|a|an|my|our|"
+            r"(?![^?!]{0,80}?\b(?:to|with|through|via|involv\w*|contact\w*|report\w*|be|a|an|"
+            r"my|our|"
             r"formal)\s+(?:the\s+|my\s+|our\s+|a\s+|an\s+)?(?:ofsted|governors?|complaint|council|"
-            r"the la|local authority|solicitors?|lawyers?|formal|mp|tribunal|appeal|press|papers?|bbc|"
+            r"the la|local authority|solicitors?|lawyers?|formal|mp|tribunal|appeal|press|"
+            r"papers?|bbc|"
             r"trust|dfe|ombudsman|courts?|diocese|union|petition|protest|legal|escalat\w*)\b)"
-            r"(?![^.?!]{0,60}\b(?:app|parentmail|dojo|seesaw|website|portal|online|council vote)\b))",
+            r"(?![^.?!]{0,60}\b(?:app|parentmail|dojo|seesaw|website|portal|online|"
+            r"council vote)\b))",
             word_start=True,
         ),
     ),

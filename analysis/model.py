@@ -84,7 +84,7 @@ _BOROUGH = re.compile(r"\b(?:in\s+)?tower\s+hamlets\b|#towerhamlets\b", re.IGNOR
 def normalise(title: str, text: str) -> str:
     body = f"{title}. {text}" if title else text
     # Each substitution runs only where its telltale is present: most posts have none, and the
-    # eleven passes over every post cost a twentieth of the classifier's time.
+    # ten passes over every post cost a twentieth of the classifier's time.
     low = body.lower()
     if "http" in low or "URL" in body:
         body = _URL.sub(" ", body)
