@@ -899,7 +899,7 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
         names = [w for w in _WORD.findall(low) if w in FIRST_NAMES]
         if names or _TAG_THEM.search(low):
             hits.append("photo of pupils identified" + (f": {names[0]}" if names else ""))
-    hits += [f"protected name: {n}" for n in protected_names if n.lower() in low]
+    hits += [f"protected name: {n}" for n in protected_names if _fold(n).lower() in low]
     return hits
 
 

@@ -502,6 +502,18 @@ def test_protected_pupil_name_makes_a_privacy_breach_without_touching_the_shared
     assert again.subreason != "privacy_breach"
 
 
+def test_protected_names_match_with_or_without_accents():
+    from analysis import classifier_rules as rules
+
+    # the privacy rules fold accents away; a protected name written with them still matches
+    for name, text in [
+        ("Zoë Brennan", "Lovely to see Zoë Brennan at the fair"),
+        ("Zoë Brennan", "Lovely to see Zoe Brennan at the fair"),
+        ("Zoe Brennan", "Lovely to see Zoë Brennan at the fair"),
+    ]:
+        assert rules.privacy_hits(text, frozenset({name})), (name, text)
+
+
 # -- demo problems (Nov 2026) and a fresh held-out sanity set -------------------------------------
 def test_privacy_breach_needs_privacy_evidence(clf):
     rant = one(clf, "Darul Hadis Latifiah should be shut down", "Rant about the school")
