@@ -229,13 +229,14 @@ _CHILD_WHO = (
     r"(?:who|that)\b"
 )
 _CHILD_WHO_LOWER = re.compile(_CHILD_WHO)  # a cheap first look at the lower-cased text
+_KID_WORDS = r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b"
 _CHILD_THEN_NAME = re.compile(
-    r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b(?!'s|\s+(?:premium|protection|council|"
+    _KID_WORDS + r"(?!'s|\s+(?:premium|protection|council|"
     r"union|voice|finance|services|nurse|midwife|paramedic|doctor|social worker|minder|care))"
     r"[^.?!]{0,80}?(?:\bis|\bwas|\bit'?s|\bname(?:'s| is)|\bcalled|\bnamed)\s+([A-Z][a-z]+)\s+"
     + _SURNAME
 )
-_KID_LOWER = re.compile(r"\b(?:kid|boy|girl|lad|lass|pupil|student|child)\b")
+_KID_LOWER = re.compile(_KID_WORDS)
 # Three or more full names where pupils are the subject: a leavers' list, a team sheet
 _PUPILS_CONTEXT = re.compile(
     r"\b(?:leavers?|hoodies?|(?<!former )pupils|kids|(?<!')children(?!'s)|y(?:ear\s?)?\d{1,2}|"
@@ -330,9 +331,11 @@ _NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+)\s+[A-Z][a-z'-])")  # overlapping: "
 
 
 def _full_name(m: re.Match[str]) -> bool:
-    """Groups 1 and 2 of ``m`` read as a first name and a surname ("Reece Tanner", not
-    "Heath Year")."""
-    return m.group(1).lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
+    """Groups 1 and 2 of ``m`` read as a first name (the first part of a double-barrelled one)
+    and a surname ("Reece Tanner", "Lily-Rose Hughes", not "Heath Year")."""
+    return (
+        m.group(1).split("-")[0].lower() in FIRST_NAMES and m.group(2).lower() not in _NOT_SURNAME
+    )
 
 
 def _child_identified(text: str) -> str | None:
@@ -390,14 +393,14 @@ def _child_identified(text: str) -> str | None:
     for m in _NAME_THEN_YEAR.finditer(cased) if full else ():
         if _full_name(m):
             return f"pupil named, then put in a year group: {m.group(1)} {m.group(2)}"
-    health = _HEALTH.search(cased)
+    health = list(_HEALTH.finditer(cased))
     if health and _CHILD_CONTEXT.search(cased):
         for m in _NAME_OR_INITIAL.finditer(cased):
             start = m.start()
             end = start + len(m.group(1)) + 1 + len(m.group(2))
+            around = cased[max(0, start - 25) : end + 25]
             if (
-                m.group(1).split("-")[0].lower() in FIRST_NAMES
-                and m.group(2).lower() not in _NOT_SURNAME
+                _full_name(m)
                 and any(
                     (gap := max(h.start() - end, start - h.end())) <= 60
                     or (
@@ -406,7 +409,7 @@ def _child_identified(text: str) -> str | None:
                             r"[.?!]\s", cased[min(end, h.start()) : max(start, h.end())]
                         )
                     )
-                    for h in _HEALTH.finditer(cased)
+                    for h in health
                 )
                 and not _TITLE_BEFORE.search(cased[max(0, start - 20) : start].lower())
                 and not re.search(r"\bysgol\s+$", cased[max(0, start - 8) : start], re.I)
@@ -418,10 +421,8 @@ def _child_identified(text: str) -> str | None:
                     and not (m.group(2).endswith("'s") or cased.startswith("'s", end))
                 )
                 and not _INSTITUTION_AFTER.match(cased, end)
-                and not _ROLE_NEAR.search(cased[max(0, start - 25) : end + 25])
-                and not _ADULT_NEAR.search(
-                    _TEACHERS_CLASS.sub(" ", cased[max(0, start - 25) : end + 25])
-                )
+                and not _ROLE_NEAR.search(around)
+                and not _ADULT_NEAR.search(_TEACHERS_CLASS.sub(" ", around))
             ):
                 return (
                     f"child's health or care disclosed with their name: {m.group(1)} {m.group(2)}"
