@@ -131,9 +131,14 @@ _YEAR_OR_CLASS = re.compile(
     r"before))(?![^.!?]{0,30}\b(?:forms?|by (?:mon|tue|wed|thu|fri)\w*day)\b)"
 )
 # (The text may be title-cased: "ignore aisha from year 10" is read as "Ignore Aisha From Year 10".)
+_YEAR_CODE = r"(?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|(?:\d(?![DGK]\b)|\d\d(?!K\b))[A-Z]{1,2}|[SP][1-7]"
 _NAME_IN_YEAR = re.compile(
     r"\b([A-Za-z]+)\s+(?:[Ff]rom|[Ii]n)\s+(?:[Tt]he\s+)?(?:[Cc]lass\s+|[Ff]orm\s+)?"
-    r"((?:[Yy]ear|[Yy]r|Y)\s?\d{1,2}|(?:\d(?![DGK]\b)|\d\d(?!K\b))[A-Z]{1,2}|[SP][1-7])\b"
+    r"(" + _YEAR_CODE + r")\b|"
+    # "Tyler (Y10)", "Priya (8R)"; "Isla in Mrs Reid's P4 class"
+    r"\b([A-Za-z]+)\s*\(\s*(" + _YEAR_CODE + r")\s*\)|"
+    r"\b([A-Za-z]+)\s+(?:[Ff]rom|[Ii]n)\s+((?:[Mm]rs?|[Mm]iss|[Mm]s)\.?\s+[A-Z][a-z]+(?:'s|\u2019s)"
+    r"\s+(?:(?:" + _YEAR_CODE + r")\s+)?(?:[Cc]lass|[Ff]orm)\b)"
 )
 # What may stand between a name and the year group after it ("Jamie Clarke in Year 8", "Ben
 # Arkwright, Year 8", "Aiden Price (Year 11)", "Sami, who is in 9B"), and between a year group
@@ -213,12 +218,13 @@ def _pupil_named(text: str) -> str | None:
         if not _ADULT_NEAR.search(around):
             return f"pupil named with year group: {m.group(1)} {m.group(2)}"
     for m in _NAME_IN_YEAR.finditer(cased):
-        if m.group(1).lower() in FIRST_NAMES and not _TITLE_BEFORE.search(
+        name, year = (g for g in m.groups() if g is not None)
+        if name.lower() in FIRST_NAMES and not _TITLE_BEFORE.search(
             cased[max(0, m.start() - 25) : m.start()].lower()
         ):
             around = cased[max(0, m.start() - _AROUND) : m.end() + _AROUND]
-            if not _ADULT_NEAR.search(around):
-                return f"pupil named with year group: {m.group(1).title()}, {m.group(2)}"
+            if not _ADULT_NEAR.search(_TEACHERS_CLASS.sub(" ", around)):
+                return f"pupil named with year group: {name.title()}, {year}"
     return None
 
 
@@ -279,7 +285,10 @@ _CHILD_OF = re.compile(
 # "L to R: Ava, Noah, Freddie P and Sienna": a photo caption naming children
 _CAPTION = re.compile(r"\b(?:l to r|l-r|left to right|front row|back row)\b")  # lower case
 # "Year 5, Mrs Shah's class": the teacher names the class, the pupil is still a pupil
-_TEACHERS_CLASS = re.compile(r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:class|form)\b", re.IGNORECASE)
+_TEACHERS_CLASS = re.compile(
+    r"\b(?:mr|mrs|miss|ms)\.?\s+\w+'s\s+(?:[a-z]{0,4}\d{1,2}[a-z]{0,2}\s+)?(?:class|form)\b",
+    re.IGNORECASE,
+)
 # "Tyler Brennan's mum" in a post that gives a year group
 _NAME_FAMILY = re.compile(
     r"\b([A-Z][a-z]+)\s+" + _SURNAME + r"(?:'s|\u2019s)\s+(?:mum|mam|mom|dad|mother|father|parents|"
@@ -554,10 +563,20 @@ _STRONG_THREAT = _lower_re(
     + r"|some(?:one|body|1) (?:should|needs? to|ought to|oughta|wants? to|has to|gotta|"
     r"is (?:going|gonna) to|will) (?:go (?:and |n )?)?(?:hurt|kill|murder|stab|batter|beat up|"
     r"shoot|bomb|burn|torch|petrol bomb|firebomb|blow up|attack)\b|"
+    # a call to others: "anyone wanna go down there after school and batter that teacher?"
+    r"(?:anyone|any1|anybody|who(?:'?s| is)?) (?:wanna|want to|wants to|fancy|fancies|up for|"
+    r"coming to)\b[^.?!]{0,50}?\b"
+    + _HARM
+    + r"(?![^.?!]{0,12}\d+\s*-\s*\d)"  # ("...watch us batter them 5-0" is a match)
+    r"|(?:me and|my) (?:his |her |their )?(?:uncles|brothers|cousins|lads|boys|mates|family) "
+    r"(?:will|'ll|are (?:gonna|going to)) (?:sort (?:him|her|them)|sort it (?:out )?(?:ourselves|"
+    r"themselves|myself)|deal with (?:him|her|them)|pay (?:him|her|them) a visit)|"
     r"(?:wait|wait till|wait until|just wait till|just wait until) (?:i|we) (?:see|get|catch|find) "
     + _PERSON
     + r"|(?:getting|get|gets|gonna get|going to get) (?:battered|stabbed|merked|shanked|jumped|"
-    r"his head kicked|her head kicked|done in|a beating|a kicking)|"
+    r"his head kicked|her head kicked|done in|a beating|a kicking)"
+    # (a team "getting battered 38-0" or "by Stonyhurst" is a match report)
+    r"(?!\s+(?:\d|by\b|again\b|at (?:home|rugby|football|netball|hockey)\b))|"
     r"watch (?:your|yer|ur) back|you'?(?:ll| will) (?:regret|pay for|be sorry)|"
     r"(?:we|i) know where (?:you|he|she|they) (?:live|lives|park|parks)|you'?ve been warned)",
 )
@@ -577,6 +596,8 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
         _lower_re(
             r"\b(?:burn (?:it|\w+(?: \w+)?) down|burn\b.{0,50}\bdown\b|torch(?:ed|ing)?\b|"
             r"watch (?:your|yer) back|one eye open|we know (?:your|where)|"
+            r"(?:wants?|needs?|had better|better|ought|should) (?:to )?(?:be |start |keep )?"
+            r"(?:look|looking|watch|watching) over (?:his|her|their|your) shoulders?|"
             r"get what'?s coming|(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b|brick through|"
             r"smash (?:the place|it) up|"
             r"you'?ve been warned|you'?ll regret|waiting (?:for you )?outside|head kicked in|"
@@ -662,6 +683,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"has to)(?: have to)? answer for what|(?:spam|flood) (?:his|her|their|the)|"
             r"(?:spam|flood)\w* .{0,30}\b(?:inbox|"
             r"dms|phone|mentions)|pass it (?:on|round)|tag (?:him|her|them)|"
+            # a call to hand round someone's accounts or to spread a clip of them
+            r"(?:drop|send|post|share|leak|find) (?:his|her|their) (?:snap|snapchat|insta|"
+            r"instagram|tiktok|number|addy|socials)\b|(?:reshare|repost|share|spread) (?:it|this|"
+            r"that|the (?:video|vid|clip))\b[^.!?]{0,12}(?:she|he|they) (?:deserves?|had it coming)|"
             r"everyone (?:laugh|share|comment)|such a loser|keep (?:messaging|ringing|phoning)|"
             r"reminding .{0,40} that everyone hates|(?:don'?t stop|keep (?:going|at it|it up)) "
             r"(?:until|till|til) (?:he|she|they)|(?:all|everyone|everybody) (?:go and |go )?tell "
@@ -699,7 +724,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
         _lower_re(
             r"\b(?:police (?:said|say|were called|have|are)|(?:court|jury|tribunal|inquest) "
             r"(?:heard|was told)|(?:was|were|has been|have been) (?:charged|arrested|jailed|"
-            r"sentenced|convicted|cautioned|bailed)|pleaded (?:guilty|not guilty)|(?:a|the) "
+            r"sentenced|convicted|cautioned|bailed)|(?:arrested|charged|jailed) (?:after|over|"
+            r"following|on suspicion)|(?:boy|girl|teen|teenager|youth|man|woman|pupil),? \d{1,2},|pleaded (?:guilty|not guilty)|(?:a|the) "
             r"(?:spokes(?:person|man|woman)|school) (?:said|told|confirmed)|according to|alleged"
             r"(?:ly)?|allegations?|accused of|prosecutors?|appeared (?:at|in) (?:court|\w+ "
             r"(?:magistrates|crown))|appealed for witnesses|denies|denied|is being treated as|"
@@ -753,8 +779,12 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
     (
         "leaked internal document",
         _lower_re(
-            r"\b(?:leak(?:ed|s)?|confidential|internal (?:email|memo|report|document|briefing)|"
-            r"(?:meeting|governors'?|board|trustees'?) minutes|not meant for|"
+            r"\b(?:(?<!roof )(?<!still )(?<!not asking for )leak(?:ed|s)?|confidential|"
+            r"internal (?:email|memo|report|document|briefing)|"
+            # (minutes the governors publish are public: "the minutes are on the website")
+            r"(?<!published )(?<!public )(?:meeting|governors'?|board|trustees'?) minutes"
+            r"(?![^.!?]{0,60}\b(?:(?:are|is) (?:now )?(?:on|up on) the (?:school )?website|"
+            r"(?:are|were|is|was|been) (?:now )?published|publicly available))|not meant for|"
             r"didn'?t want (?:it )?out|don'?t want parents to see|"
             r"got hold of|got a copy|passed me|sent me the|screenshot of the|here it is|in full|"
             r"full text|staff (?:briefing|room|salary|salaries)|register|log\b|hr file|"
@@ -782,7 +812,10 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"\bstatement from\b|\bdear parents\b|bank (?:card )?details|sort code|gift card|"
             r"paypal|new account|message from the (?:\w+ )?office|posting on behalf of|"
             r"response from "
-            r"(?:the )?(?:[\w']+ ){0,3}(?:primary|academy|school)\b|as (?:the )?headteacher,? i\b)",
+            r"(?:the )?(?:[\w']+ ){0,3}(?:primary|academy|school)\b|"
+            r"as (?:the )?(?:headteacher|head teacher|principal)(?: of(?: [\w'&-]+){1,4}?)?,? i\b|"
+            r"(?:i'?m|i am|this is) (?:mr|mrs|miss|ms|dr)\.? [\w'-]+,? (?:the )?(?:head|"
+            r"headteacher|principal|deputy head)\b)",
             word_start=True,  # and "ex-head" is not the head speaking
         ),
     ),

@@ -188,13 +188,13 @@ def test_shipped_artefact_is_small_and_its_metadata_matches_the_data():
     assert {
         "olid_test",
         "school_context_test",
-        *(f"school_context_independent{n}" for n in (3, 4, 5, 6)),
+        *(f"school_context_independent{n}" for n in range(3, 10)),
     } <= set(meta["metrics"])
 
 
 def test_independent_rows_are_held_out_and_measured_alone():
     train_rows, test_rows = read_school_context()
-    for source in (f"school-independent{n}" for n in (3, 4, 5, 6)):
+    for source in (f"school-independent{n}" for n in range(3, 10)):
         independent = [e for e in test_rows if e.source == source]
         assert len(independent) == 300
         assert not {e.text for e in independent} & {e.text for e in train_rows}
@@ -606,6 +606,11 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "Ffion Davies was taken out of class again today and my daughter says it's all because "
         "of her epilepsy",
         "Huge thanks to all who donated for Noah Whitcombe's new wheelchair! He's in Year 1",
+        # a first name with a year group in brackets or "in Mrs X's class"; Scottish names
+        "Kids caught nicking from Boots today: Tyler (Y10), Jayden (Y10) and the Hussain twins",
+        "My daughter's friend at Kingsmead, Priya (8R), has just been diagnosed with epilepsy",
+        "Be mindful at parties: Isla in Mrs Reid's P4 class has just been diagnosed with diabetes",
+        "congrats to Finlay Robertson, S3 at Dunblane High, picked for the Scotland U15 squad!!",
     ],
 )
 def test_privacy_rules_find_children_without_a_year_group(text):
@@ -669,6 +674,9 @@ def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
         "Our caretaker John Davies fixed the 4G pitch in no time",
         "Daniel Craig in 10K charity run for the hospice",
         "grace period for year 11 coursework ends friday",
+        "Ask Emma (Year 5 teacher) about the trip, she's lovely",
+        "Sarah in Mr Lyle's class is the best teacher we've had",
+        "Mr Jones (Year 6) retires this summer after 30 years",
     ],
 )
 def test_privacy_rules_leave_staff_schools_and_days_alone(text):
@@ -762,8 +770,26 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "Respond by Friday, otherwise it won't be just emails, it'll be a formal complaint",
         "Reply by Monday or else it won't be polite letters any more, I'm going to the governors",
         "Respond by Friday. Otherwise it won't be just emails. I'll be taking it to Ofsted.",
+        "Watching our lot at St Ambrose get battered 38-0 by Stonyhurst. Character building",
     ]:
         assert rules.subreason_hint(text) is None, text
+
+
+def test_headlines_and_published_minutes_read_as_reporting_not_threats_or_leaks():
+    from analysis import classifier_rules as rules
+
+    signals = dict(rules.offence_signals("boy, 16, arrested after pupil stabbed near the gates"))
+    assert "reporting language" in signals and "threat wording" in signals
+    for text in [
+        "the governors' minutes from march are now published on the website, worth a read",
+        "i read the published governors minutes so you don't have to. the roof still leaks",
+    ]:
+        assert "leaked internal document" not in dict(rules.offence_signals(text)), text
+    for text in [
+        "the governors minutes from last night, got a copy from a mate",
+        "leaked: the head's email to staff about cuts",
+    ]:
+        assert "leaked internal document" in dict(rules.offence_signals(text)), text
 
 
 @pytest.mark.parametrize(
@@ -1330,3 +1356,17 @@ def test_parents_asking_each_other_are_not_enquiries_by_rule(text):
     from analysis import classifier_rules as rules
 
     assert rules.enquiry_rule(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as headteacher of greystones academy i'd like to apologise for nothing",
+        "hi i'm mr pennington, head of wexley high, and homework is banned forever",
+    ],
+)
+def test_posing_as_the_head_in_the_first_person_speaks_as_the_school(text):
+    from analysis import classifier_rules as rules
+
+    assert "speaks as the school" in dict(rules.offence_signals(text))
+    assert "speaks as the school" not in dict(rules.offence_signals("as a parent, i think"))
