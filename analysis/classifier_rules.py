@@ -589,6 +589,21 @@ def strong_threat(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+# Prejudice without a slur: gender identity sneered at ("is 'transitioning'") or called unfit
+# near children, a school said to be for one faith or people and "not" another.
+_POLITE_PREJUDICE = (
+    r"(?:is|who'?s|he'?s|she'?s|they'?re|being|now) ['\"\u2018\u201c](?:transitioning|"
+    r"non-binary|gender ?fluid)(?=['\"\u2019\u201d])|"
+    r"(?:(?:is|who'?s|he'?s|she'?s|they'?re) transitioning|(?:transgender|trans) (?:teacher|"
+    r"woman|man|person|staff|tutor))\b[^.!?]{0,40}[.!?]?[^.!?]{0,40}\b(?:(?:not appropriate|"
+    r"inappropriate) (?:around|for|near)|(?<!not )confus\w+ for (?:the |our |young |small )*(?:girls|"
+    r"boys|children|kids|pupils)|shouldn'?t be (?:teaching|allowed|around|near))|"
+    r"should be for (?:\w+ ){0,3}(?:families|children|kids|people)\b[^.!?]{0,40}\bnot "
+    r"(?:for )?(?:muslims|jews|hindus|sikhs|christians|catholics|immigrants|foreigners|"
+    r"travell?ers|gypsies|poles|africans|asians)"
+)
+
+
 _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
     ("threat", _STRONG_THREAT),
     (
@@ -709,7 +724,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:women|woman|girls|gays?|lesbians?|trans (?:people|kids|women|men)|muslims?|jews|"
             r"immigrants|travell?ers|gypsies|disabled (?:people|kids|staff)|old (?:people|teachers|"
             r"staff)|blacks|asians|poles) (?:can'?t|cannot|shouldn'?t|should not|don'?t belong|"
-            r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless)))\b",
+            r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless))|"
+            + _POLITE_PREJUDICE
+            + r")\b",
             word_start=True,
         ),
     ),
@@ -763,7 +780,7 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"terror(?:ist)? (?:factory|training|camp)|invaders?|londonistan|savages?|"
             r"deport|send them (?:all )?back|ban (?:islam|the burka|these)|#banislam|"
             r"breed(?:ing)?|cancer on|disease|inferior|backward|don'?t belong|muslims (?:are|"
-            r"shouldn'?t)|islam is)\b",
+            r"shouldn'?t)|islam is|" + _POLITE_PREJUDICE + r")\b",
         ),
     ),
     (

@@ -1370,3 +1370,31 @@ def test_posing_as_the_head_in_the_first_person_speaks_as_the_school(text):
 
     assert "speaks as the school" in dict(rules.offence_signals(text))
     assert "speaks as the school" not in dict(rules.offence_signals("as a parent, i think"))
+
+
+def test_calls_to_harm_veiled_menace_and_polite_prejudice_are_read_both_ways():
+    from analysis import classifier_rules as rules
+
+    for text, reason in [
+        ("anyone wanna go down westbrook after school and batter that supply teacher?", "threat"),
+        ("this so-called teacher wants to be looking over his shoulder", "threat"),
+        ("me and his uncles will sort it ourselves when he's out of uniform", "threat"),
+        ("whos the year 8 that cried in pe today, someone drop his snap", "harassment_bullying"),
+        (
+            "who's got the video of miss k falling over? reshare it, she deserves it",
+            "harassment_bullying",
+        ),
+        ("one of the year 4 teachers is 'transitioning'. it's not appropriate", "discrimination"),
+        ("it should be for christian families from the village, not muslims", "discrimination"),
+    ]:
+        assert (rules.subreason_hint(text) or ("",))[0] == reason, text
+    for text in [
+        "anyone want to go to the match and watch us batter them 5-0",
+        "my brothers will sort it out for the summer fair",
+        "i always look over my shoulder when reversing out of the staff car park",
+        "mr x is transitioning and the school handled it well, not confusing for the kids",
+        "the rse lesson on transitioning was confusing for my son",
+        'we had an assembly on what "non-binary" means',
+        "it should be for local families, not for people from the next town over",
+    ]:
+        assert rules.subreason_hint(text) is None, text
