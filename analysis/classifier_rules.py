@@ -1050,9 +1050,12 @@ def enquiry_phrase(text: str) -> str | None:
 
 
 _ABUSIVE_WORDS = _lower_re(
-    r"\b(?:f+u+c*k\w*|fck\w*|shit\w*|cunts?|twats?|pricks?|wank\w*|bitch\w*|bastards?|dick\w*|"
-    r"arse\w*|ass(?:hole)?s?|piss\w*|crap|bollocks|scum\w*|idiots?|morons?|imbeciles?|cretins?|"
-    r"clowns?|muppets?|tossers?|retard\w*|vermin|pigs?|rats?|witch|cow|losers?|slags?|whores?|"
+    # (not Dickens, Arsenal, a pig's ear of a timetable, a rat run or a witch costume)
+    r"\b(?:f+u+c*k\w*|fck\w*|shit\w*|cunts?|twats?|pricks?|wank\w*|bitch\w*|bastards?|"
+    r"dick(?:s|heads?|ish)?|arse(?:s|holes?|d)?|ass(?:hole)?s?|piss\w*|crap|bollocks|scum\w*|"
+    r"idiots?|morons?|imbeciles?|cretins?|clowns?|muppets?|tossers?|retard\w*|vermin|"
+    r"pigs?(?!['\u2019]s (?:ear|breakfast))|rats?(?! runs?\b)|(?<!as a )(?<!as the )witch|cow|"
+    r"losers?|slags?|whores?|"
     r"prats?|melts?|thick|brain ?dead|useless|waste of space|go to hell|rot in hell|"
     r"disgrace of a)\b",
 )

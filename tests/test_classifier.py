@@ -1398,3 +1398,18 @@ def test_calls_to_harm_veiled_menace_and_polite_prejudice_are_read_both_ways():
         "it should be for local families, not for people from the next town over",
     ]:
         assert rules.subreason_hint(text) is None, text
+
+
+def test_abusive_words_spare_dickens_arsenal_and_idioms():
+    from analysis import classifier_rules as rules
+
+    for text in [
+        "he has made a complete pig's ear of this timetable",
+        "year 9 are reading dickens",
+        "arsenal shirts on non-uniform day",
+        "the school road is a rat run at 3pm",
+        "she came dressed as a witch for world book day",
+    ]:
+        assert rules.abusive_word(text) is None, text
+    for text in ["the head is a dick", "what a pig", "stupid arse", "can't be arsed"]:
+        assert rules.abusive_word(text), text
