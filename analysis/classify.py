@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 Label = Literal["neutral", "inappropriate", "media_enquiry"]
 LABELS: tuple[Label, ...] = ("neutral", "inappropriate", "media_enquiry")
@@ -36,6 +37,34 @@ class Classification:
     explanation: str
     model_version: str
     details: dict[str, Any] = field(default_factory=dict)  # e.g. outlet, contact, deadline
+
+
+def own_channel(
+    url: str, author: str | None, sites: Sequence[str], accounts: Sequence[str]
+) -> str | None:
+    """Which of the school's own sites (host names) or accounts (lower-case author names)
+    published a post, or None."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for site in sites:
+        if host == site or host.endswith("." + site):
+            return f"site {site}"
+    name = (author or "").strip().removeprefix("@").removeprefix("u/").lower()
+    return f"account {name}" if name and name in accounts else None
+
+
+def spare_own_channel(c: Classification, channel: str) -> Classification:
+    """The school speaking on its own site or account is not impersonating it, however official
+    it sounds (text alone cannot tell "Statement from the Headteacher" from a fake one)."""
+    if c.subreason != "impersonation":
+        return c
+    return Classification(
+        "neutral",
+        None,
+        0.9,
+        f"the school's own {channel}: not impersonation (the model read: {c.explanation})",
+        c.model_version,
+        {**c.details, "own_channel": channel, "model_label": "inappropriate/impersonation"},
+    )
 
 
 class Classifier(Protocol):

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from analysis.classify import Classification, load_classifier
+from analysis.classify import Classification, load_classifier, own_channel, spare_own_channel
 from analysis.matching import Match, Matcher
 from mentions.errors import MentionsError
 from mentions.models import Post, SourceResult, utcnow
@@ -64,7 +64,14 @@ def analyse(settings: Settings, results: Sequence[SourceResult]) -> Analysed:
         classifier = load_classifier(
             settings.classifier.model_path, protected_names=load_protected_names(settings)
         )
-        out.labels = classifier.classify_batch([(p.title, p.text) for p in out.posts])
+        labels = classifier.classify_batch([(p.title, p.text) for p in out.posts])
+        school = settings.school
+        out.labels = [
+            spare_own_channel(c, channel)
+            if (channel := own_channel(p.url, p.author, school.own_sites, school.own_accounts))
+            else c
+            for p, c in zip(out.posts, labels, strict=True)
+        ]
     return out
 
 

@@ -46,6 +46,28 @@ class School(_Section):
     context_words: list[str] = ["school", "madrasa", "madrasah", "pupil", "pupils", "student"]
     exclusions: list[str] = []
     location_hints: list[str] = []
+    # The school's own sites (host names: "latifiah.org.uk" covers its subdomains) and accounts
+    # (author names, e.g. a Reddit user): a post there is the school speaking, so it is never
+    # impersonating the school, however official it sounds.
+    own_sites: list[str] = []
+    own_accounts: list[str] = []
+
+    @field_validator("own_sites")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        # "https://www.latifiah.org.uk/news" and "latifiah.org.uk" name the same site
+        hosts = []
+        for site in value:
+            host = urlsplit(site if "://" in site else f"//{site}").hostname or ""
+            if "." not in host:
+                raise ValueError(f"own_sites: {site!r} is not a host name or URL")
+            hosts.append(host.removeprefix("www."))
+        return hosts
+
+    @field_validator("own_accounts")
+    @classmethod
+    def _accounts(cls, value: list[str]) -> list[str]:
+        return [a.strip().removeprefix("@").removeprefix("u/").lower() for a in value if a.strip()]
 
     @field_validator("timezone")
     @classmethod

@@ -362,3 +362,60 @@ def test_a_database_error_while_responding_is_recorded_not_raised(settings, feed
     assert "disk full" in out["respond"]["error"] and "disk full" in out["purge"]["error"]
     recorded = query(s, "select summary->>'$.purge.error' from runs where run_id = ?", [run_id])
     assert "disk full" in recorded[0][0]
+
+
+STATEMENT = (
+    "Statement from the Headteacher, Darul Hadis Latifiah: following the structural survey, the "
+    "sports hall will remain closed until further notice. Dear parents, PE will take place on "
+    "the field."
+)
+
+
+def test_the_schools_own_site_and_account_are_not_impersonating_it(settings):
+    from mentions.models import Post
+
+    s = settings(
+        school={
+            "own_sites": ["https://www.latifiah.org.uk/news"],
+            "own_accounts": ["u/LatifiahOfficial"],
+        }
+    )
+    assert s.school.own_sites == ["latifiah.org.uk"]
+    posts = [
+        Post("web", "web:school", "https://latifiah.org.uk/news/hall", "", STATEMENT),
+        Post("web", "web:school", "https://blog.latifiah.org.uk/hall", "", STATEMENT + " (blog)"),
+        Post(
+            "reddit",
+            "reddit",
+            "https://reddit.com/r/x/1",
+            "",
+            STATEMENT + " (r)",
+            key="t3_1",
+            author="LatifiahOfficial",
+        ),
+        # the same words anywhere else are still read as posing as the school
+        Post("web", "web:forum", "https://notlatifiah.org.uk/hall", "", STATEMENT + " (copy)"),
+        Post(
+            "reddit",
+            "reddit",
+            "https://reddit.com/r/x/2",
+            "",
+            STATEMENT + " (fake)",
+            key="t3_2",
+            author="Latifiah_Official",
+        ),
+    ]
+    analysed = pipeline.analyse(s, [SourceResult("web:school", "web", posts=posts)])
+    got = [(c.label, c.subreason) for c in analysed.labels]
+    assert got[:3] == [("neutral", None)] * 3, analysed.labels
+    assert got[3:] == [("inappropriate", "impersonation")] * 2
+    own = analysed.labels[0]
+    assert own.details["own_channel"] == "site latifiah.org.uk"
+    assert "not impersonation" in own.explanation
+
+
+def test_own_sites_must_be_host_names(settings):
+    from mentions.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="own_sites"):
+        settings(school={"own_sites": ["our school website"]})
