@@ -67,7 +67,14 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"lives at number|"
             r"(?:live|lives|living|stays?) at (?:number )?\d{1,4}[a-z]?,? [A-Z]\w+ (?:Street|"
             r"St|Road|Rd|"
-            r"Lane|Avenue|Close|Way|Court|Gardens|Estate)|"
+            r"Lane|Avenue|Close|Way|Court|Gardens|Estate|Grove|Drive|Crescent|Place|Terrace)|"
+            # a full name and a house address: "Name inside is Callum Reid, 14 Holly Grove"
+            r"[A-Z][a-z]+ (?!(?:Primary|School|Academy|College|Church|Hall|Centre|Center|Library|"
+            r"Nursery|Surgery|Club|Park|House|Chapel|Mosque|Temple|Office|Hotel|Arms|Inn|Studio|"
+            r"Studios|Shop|Cafe)\b)[A-Z][a-z]+(?:-[A-Z][a-z]+)?,? (?:of |at )?\d{1,4}[a-z]?,? "
+            r"[A-Z]\w+ "
+            r"(?:Street|St|Road|Rd|Lane|Avenue|Close|Way|Court|Gardens|Grove|Drive|Crescent|Place|"
+            r"Terrace)|"
             r"lives (?:just )?(?:on|off|in) [A-Z]\w+ (?:Street|Road|Lane|Avenue|Close|Way|Estate)|"
             r"(?:mobile|phone)(?: number)? is)\b"
         ),
@@ -83,7 +90,10 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"[\w.]*[\d_][\w.]*)|"
             r"(?<!follow )(?<!on )(?<!our )(?<!my )(?<!school )(?<!school's )(?<!official )(?<!'s )(?<!pta )(?<!council )"
             r"(?<![\w'])(?:snap(?:chat)?|insta(?:gram)?|tik\s?tok|twitter|fb|facebook)"
-            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=)\s*@?[a-z][\w.]*[\d_][\w.]*"
+            r"(?:\s+(?:handle|name|account|username))?\s*(?:is|:|=)\s*@?[a-z][\w.]*[\d_][\w.]*|"
+            # "follow him on insta @finlay.rob07", "the boy with the insta @reece.tk_07"
+            r"\b(?:(?:him|her|them) on|(?:the|with|his|her|their)) (?:snap(?:chat)?|insta(?:gram)?|"
+            r"tik\s?tok)\s*:?\s*@[a-z][\w.]*[\d_][\w.]*"
         ),
         True,
     ),
@@ -573,9 +583,13 @@ _STRONG_THREAT = _lower_re(
     r"themselves|myself)|deal with (?:him|her|them)|pay (?:him|her|them) a visit)|"
     r"(?:wait|wait till|wait until|just wait till|just wait until) (?:i|we) (?:see|get|catch|find) "
     + _PERSON
-    + r"|(?:getting|get|gets|gonna get|going to get) (?:battered|stabbed|merked|shanked|jumped|"
-    r"his head kicked|her head kicked|done in|a beating|a kicking)"
-    # (a team "getting battered 38-0" or "by Stonyhurst" is a match report)
+    + r"|(?:getting|get|gets|gonna get|going to get) (?:stabbed|merked|shanked|jumped|"
+    r"his head kicked|her head kicked|done in|a beating|a kicking)|"
+    # "battered" is also what teams get: not "St Mungo's are getting battered", "we're gonna get
+    # battered", "getting battered 38-0 / by Stonyhurst / at rugby"
+    r"(?<!are )(?<!were )(?<!we're )(?<!they're )(?<!we )(?<!they )(?<!we'll )"
+    r"(?<!we're gonna )(?<!they're gonna )(?<!we're going to )(?<!they're going to )"
+    r"(?:getting|get|gets|gonna get|going to get) battered"
     r"(?!\s+(?:\d|by\b|again\b|at (?:home|rugby|football|netball|hockey)\b))|"
     r"watch (?:your|yer|ur) back|you'?(?:ll| will) (?:regret|pay for|be sorry)|"
     r"(?:we|i) know where (?:you|he|she|they) (?:live|lives|park|parks)|you'?ve been warned)",

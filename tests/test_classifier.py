@@ -611,6 +611,10 @@ def test_privacy_rules_find_pupils_by_any_common_name(text):
         "My daughter's friend at Kingsmead, Priya (8R), has just been diagnosed with epilepsy",
         "Be mindful at parties: Isla in Mrs Reid's P4 class has just been diagnosed with diabetes",
         "congrats to Finlay Robertson, S3 at Dunblane High, picked for the Scotland U15 squad!!",
+        # a handle straight after the platform; a full name with a house address
+        "Anyone know the Year 7 boy at St Wilfrid's with the insta @reece.tk_07?",
+        "picked for the U15 squad!! follow him on insta @finlay.rob07",
+        "Found a lad's bag outside the sixth form. Name inside is Callum Reid, 14 Holly Grove.",
     ],
 )
 def test_privacy_rules_find_children_without_a_year_group(text):
@@ -677,6 +681,8 @@ def test_privacy_rules_leave_adults_ages_and_school_accounts_alone(text):
         "Ask Emma (Year 5 teacher) about the trip, she's lovely",
         "Sarah in Mr Lyle's class is the best teacher we've had",
         "Mr Jones (Year 6) retires this summer after 30 years",
+        "follow us on insta @oakfield_pe2 for fixtures",
+        "The summer fair is at Oakfield Primary, 14 Holly Grove, from 2pm",
     ],
 )
 def test_privacy_rules_leave_staff_schools_and_days_alone(text):
@@ -771,6 +777,8 @@ def test_threat_rules_leave_everyday_phrases_alone():
         "Reply by Monday or else it won't be polite letters any more, I'm going to the governors",
         "Respond by Friday. Otherwise it won't be just emails. I'll be taking it to Ofsted.",
         "Watching our lot at St Ambrose get battered 38-0 by Stonyhurst. Character building",
+        "derby day saturday. st mungo's are getting battered, sorry lads",
+        "we're gonna get battered at rugby on saturday",
     ]:
         assert rules.subreason_hint(text) is None, text
 
