@@ -76,7 +76,8 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"(?:Street|St|Road|Rd|Lane|Avenue|Close|Way|Court|Gardens|Grove|Drive|Crescent|Place|"
             r"Terrace)|"
             r"lives (?:just )?(?:on|off|in) [A-Z]\w+ (?:Street|Road|Lane|Avenue|Close|Way|Estate)|"
-            r"(?:mobile|phone)(?: number)? is)\b"
+            # (not a journalist's or a parent's own: "my mobile is 07700 900862")
+            r"(?<![Mm]y )(?<![Oo]ur )(?:mobile|phone)(?: number)? is)\b"
         ),
         False,
     ),
@@ -627,7 +628,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"watch (?:your|yer) back|one eye open|we know (?:your|where)|"
             r"(?:wants?|needs?|had better|better|ought|should) (?:to )?(?:be |start |keep )?"
             r"(?:look|looking|watch|watching) over (?:his|her|their|your) shoulders?|"
-            r"get what'?s coming|(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b|brick through|"
+            r"get what'?s coming|"
+            # (not "a child will get killed on that crossing": someone harmed, not threatened)
+            r"(?<!get )(?<!gets )(?<!got )(?<!getting )(?<!be )(?<!been )(?<!being )(?<!was )(?<!were )"
+            r"(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b|brick through|"
             r"smash (?:the place|it) up|"
             r"you'?ve been warned|you'?ll regret|waiting (?:for you )?outside|head kicked in|"
             r"lesson (?:he|she|they|you) (?:won'?t|will never) forget|swear down|"
@@ -650,7 +654,7 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"out where)|"
             # veiled menace: no violent word, the threat is in the tone
             r"better hope (?:i|we) (?:don'?t|never) (?:sees?|bumps? into|catch(?:es)?|"
-            r"runs? into|meets?)|(?:wants?|needs?|ought) to watch (?:themselves|himself|herself|"
+            r"runs? into|meets?)|(?:(?:wants?|needs?|ought) to|better) watch (?:themselves|himself|herself|"
             r"yourselves|yourself|their backs?|his back|her back)(?!\s+(?:on|in|at|back|"
             r"perform|sing|play))|keep \w+ing\b[^.?!]{0,40}\band see "
             r"what happens(?:\s+to\s+(?:you|him|her|them))?(?=\s*(?:[.!?,]|$|then|next))|"
@@ -1091,11 +1095,12 @@ _QUOTED = re.compile(
 # Someone else said it: "someone on here called Mrs Okafor a ...", "people calling the teachers".
 _ATTRIBUTED = re.compile(
     r"\b(?:someone|somebody|people|parents?|they|he|she|a (?:man|woman|boy|girl|lad|parent)|"
-    r"kids|pupils|comments?|thread|posts?|messages?|trolls?|others|anyone|whoever|one of)\b"
-    r"(?:\s+[\w']+){0,6}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
-    r"dm'?d|dmed|"
+    r"kids|pupils|students|lads|boys|girls|fans|supporters|crowd|comments?|thread|posts?|"
+    r"messages?|trolls?|others|anyone|whoever|one of)\b"
+    r"(?:\s+[\w']+){0,8}?\s+(?:called|calling|shouted|shouting|wrote|writing|posted|posting|"
+    r"dm'?d|dmed|chanting|chanted|singing|sang|"
     r"saying|said|says|describ\w+|labell?(?:ed|ing)|branded|branding|messaged|texted|sprayed|"
-    r"spray-?painted|daubed|scrawled|left|commenting|commented|tweeted|shared|reposting|"
+    r"spray[- ]?painted|daubed|scrawled|left|commenting|commented|tweeted|shared|reposting|"
     r"reposted|spreading)\b|"
     r"\b(?:posts?|comments?|messages?|tweets?) like\b",
     re.IGNORECASE,
@@ -1107,7 +1112,8 @@ _CONDEMNING = re.compile(
     r"upsetting|heartbreaking|please (?:stop|remove|delete|report)|report(?:ed)? it|sicken\w*|"
     r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
     r"reported (?:it |this |them )?to (?:the )?(?:police|admins?|mods|moderators?|school|"
-    r"platform|facebook)|cowards?|stop it|hope the police|grow up)\b",
+    r"platform|facebook)|cowards?|stop it|hope the police|grow up|deserve better|"
+    r"reported (?:every|all|each|the) (?:comments?|posts?|messages?|accounts?))\b",
     re.IGNORECASE,
 )
 

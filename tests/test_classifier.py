@@ -1421,3 +1421,23 @@ def test_abusive_words_spare_dickens_arsenal_and_idioms():
         assert rules.abusive_word(text) is None, text
     for text in ["the head is a dick", "what a pig", "stupid arse", "can't be arsed"]:
         assert rules.abusive_word(text), text
+
+
+def test_long_condemnations_victims_and_a_journalists_own_number_are_not_flagged_by_rules():
+    from analysis import classifier_rules as rules
+
+    for text in [
+        'Someone in our year group chat at Wexcombe posted "send them all back" under a photo of '
+        "the new kids. I screenshotted it and gave it to my head of year. It was vile.",
+        'Comments like "fat cow shouldnt be allowed to dance" under the dance club video. '
+        "I've reported every comment. The girls deserve better.",
+        'To whoever spray painted "Mr Khan is a nonce" on the wall outside Kingsmoor - grow up.',
+        'A load of lads from our year were chanting "batty boy" at their keeper. You should be '
+        "ashamed.",
+    ]:
+        assert rules.quotes_abuse_to_condemn(text), text
+    assert rules.subreason_hint("someone's child is going to get killed on that road") is None
+    assert rules.subreason_hint("the kid who got stabbed near the school is recovering") is None
+    assert rules.subreason_hint("the staff who ignored it better watch their backs")
+    assert not rules.privacy_hits("I'm a reporter, please call me. My mobile is 07700 900862.")
+    assert rules.privacy_hits("Report him. His mobile number is 07700 900111")
