@@ -5,9 +5,9 @@ The linear offence head is fast but reads words, not sentences; on OLID it stops
 macro-F1. MiniLM cut to 3 layers and fine-tuned on OLID + the school-context rows
 (analysis/train_encoder.py) reaches ~0.76 alone, but costs ~1.4 ms per post on two cores. So the
 two are cascaded: every post gets the linear head's P(offensive); only posts inside the ``band``
-of that probability (chosen on validation data, about a fifth of OLID-like posts) are read by
+of that probability (chosen on validation data, about a sixth of OLID-like posts) are read by
 the encoder, and their probability becomes a logit blend of the two (the shipped blend gives the
-encoder all the weight). Outside the band the linear head is confident and the encoder rarely
+encoder 90 % of the weight). Outside the band the linear head is confident and the encoder rarely
 disagrees. The encoder learns from the school-context posts too: trained on OLID alone it learnt
 offensive tone, and talked the linear head out of calm defamation and leaks.
 

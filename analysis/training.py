@@ -66,7 +66,10 @@ OLID_TEST_SIZE = 0.2
 SCHOOL_WEIGHT = 4.0
 CORRECTION_WEIGHT = 8.0
 MAX_VOCABULARY = 60_000
-OFFENCE_C = 1.0  # chosen on an inner validation split of OLID's training part
+# Chosen on the school development sets (independent3/4/8-11, 1,800 posts) and 300 fresh ordinary
+# posts, December 2026: C=1 (once chosen on OLID) 0.968 mean macro-F1, inappropriate R 0.972,
+# 18 ordinary posts flagged; C=3 0.974, R 0.976, 16 flagged; C=5 0.974, R 0.974, 14 flagged.
+OFFENCE_C = 3.0
 # P(offensive) from which a post is inappropriate. Below 0.5 because a missed threat or leak is
 # the worst failure: chosen on the first independent school set, since trained on as written-i1
 # (0.4: inappropriate recall 0.933 at precision 0.957, against 0.908 / 0.956 at 0.5), at a cost
