@@ -214,6 +214,8 @@ def _pupil_named(text: str) -> str | None:
     year 10"): in a school that identifies a child. Titles and adult words mark an adult."""
     # All-lower-case or all-capitals posts are read title-cased ("Jamie Clarke In Year 8").
     cased = text.title() if text.islower() or text.isupper() else text
+    if not _YEAR_OR_CLASS.search(cased) and not _TEACHERS_CLASS.search(cased):
+        return None  # every rule below needs a year group or a teacher's class (most posts)
     for m in _CAP_NAME.finditer(cased):
         first, second = m.group(1).lower(), m.group(2).lower()
         if first not in FIRST_NAMES or second in _NOT_SURNAME:
