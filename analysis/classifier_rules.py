@@ -79,6 +79,27 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ),
     ("class list", re.compile(r"\bclass list\b"), True),
     (
+        # "it was the Robertson twins in 10C"
+        "family of pupils named with year group",
+        re.compile(
+            r"\b[Tt]he [A-Z][a-z]+ (?:twins|brothers|sisters|boys|girls|kids|lads)\b[^.!?]{0,25}?"
+            r"\b(?:[Ii]n|[Ff]rom)\s+(?:[Yy]ear\s?\d{1,2}|[Yy]\d{1,2}|\d{1,2}[A-Z]{1,2}|[SP][1-7])\b"
+        ),
+        False,
+    ),
+    (
+        # "shoutout to @mila.k.x0 from Brighton Aldridge Academy": a personal handle at a school
+        "handle placed at a school",
+        re.compile(
+            r"(?<![\w@])@(?!(?:mr|mrs|miss|ms|dr|sir)[._]?[a-z])(?![\w.]*(?:school|academy|primary|"
+            r"college|pta|official|club|dance|drama|sport|fc\b|_pe|pe\d|team|music|news|office|"
+            r"high|hs\b))[a-z][\w.]*\d[\w.]*\s+(?:from|at|in)\s+"
+            r"[^.!?@]{0,40}?\b(?:academy|school|primary|high|grammar|college|juniors?|infants?|"
+            r"year\s?\d{1,2})\b"
+        ),
+        True,
+    ),
+    (
         # "his snap is aidenp_07", "her insta: @lily.r": a child's account, or a staff member's
         "social media handle given",
         re.compile(
@@ -140,7 +161,8 @@ _TAG_THEM = re.compile(
 )
 _WORD = re.compile(r"[a-z]+")
 # A surname: "Tanner", "O'Neil", "Price-Evans"
-_SURNAME = r"([A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
+# (also O'Hare, McCann, MacDonald)
+_SURNAME = r"([A-Z](?:[a-z']*[A-Z][a-z']+|[a-z']+)(?:-[A-Za-z][a-z']+)*)"
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+" + _SURNAME + r"\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
@@ -166,7 +188,8 @@ _NAME_IN_YEAR = re.compile(
 # and the name after it ("Year 8 pupil Jamie Clarke", "Year 8's Jamie Clarke"). Anything else
 # ("Harry Kane scored again, the Year 4 boys...") is no evidence the name is a pupil's.
 _GAP_AFTER_NAME = re.compile(
-    r"^[\s,(\-\u2013]*(?:(?:who'?s|who\s+is|is|was|from|in|of)\s+){0,2}(?:the\s+|our\s+)?$",
+    r"^[\s,(\-\u2013]*(?:(?:who'?s|who\s+is|is|was|from|in|of|now\s+in|starting|starts|started|"
+    r"going\s+into|moving\s+(?:up\s+)?(?:to|into))\s+){0,2}(?:the\s+|our\s+)?$",
     re.IGNORECASE,
 )
 _GAP_BEFORE_NAME = re.compile(
@@ -305,6 +328,14 @@ _AGED_NAME = re.compile(
     r"sixteen)[- ]year[- ]old\s+([A-Z][a-z]+)\s+" + _SURNAME,
     re.IGNORECASE,
 )
+# "Happy 11th birthday to (our little superstar) Isla Mackenzie"
+_BIRTHDAY_NAME = re.compile(
+    r"\b(?:[4-9]|1[0-7])(?:st|nd|rd|th) birthday,?(?: to)?(?: (?:our|my|the) (?:little |gorgeous |"
+    r"beautiful |amazing |wonderful |lovely |clever |brilliant )*(?:superstar|star|girl|boy|man|"
+    r"lady|princess|prince|son|daughter|grandson|granddaughter|nephew|niece|monkey|legend))?,?\s+"
+    r"([A-Z][a-z]+)\s+" + _SURNAME,
+    re.IGNORECASE,
+)
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
 _CHILD_OF = re.compile(
     r"\b(?:son|daughter|grandson|granddaughter|nephew|niece|stepson|stepdaughter|[Ll]ittle)\s+"
@@ -412,6 +443,9 @@ def _child_identified(text: str) -> str | None:
     for m in _AGED_NAME.finditer(cased) if "old" in low else ():
         if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
             return f"child named with age: {m.group(1)} {m.group(2)}"
+    for m in _BIRTHDAY_NAME.finditer(cased) if "birthday" in low else ():
+        if m.group(1).lower() in FIRST_NAMES and m.group(1)[0].isupper():
+            return f"child named with age: {m.group(1)} {m.group(2)}"
     for m in _CHILD_OF.finditer(cased) if full else ():
         if _full_name(m):
             tail = cased[m.end() : m.end() + 60]
@@ -500,6 +534,7 @@ _ENQUIRY_PHRASES = _lower_re(
     r"case stud|parents|teachers|people|families|contacts?)|(?:request(?:ing)?|ask(?:ing)?) for "
     r"(?:a )?comment|for (?:a )?comment|(?:give|invite)\w*(?: \w+){0,3} (?:a )?(?:comment|respon)|"
     r"case stud(?:y|ies)|interview(?!ed)|spokes(?:person|man|woman)|on the record|"
+    r"off (?:the )?record|put (?:me|us) in touch with|"
     r"press (?:office|contact)|"
     r"handles? media|get in touch|contact me|(?:dm|email|message) me|dms? (?:are )?open|"
     r"drop me a line|"
@@ -578,6 +613,9 @@ _HARM_TARGET = (
 _HARM = (
     r"(?:(?:hurt|kill|murder|stab|shank|knife|batter|punch|slap|strangle|torch|petrol bomb|"
     r"firebomb|burn down|smash up|beat up|kick the shit out of)\s+"
+    # (not "I'm going to kill this Year 9 ICT project")
+    r"(?!(?:this|that|the|my|our)\s+(?:[\w-]+\s+){0,3}(?:project|homework|essay|coursework|"
+    r"assignment|exam|test|paper|revision|presentation|workout|bottle|cake|pizza|game|quiz)\b)"
     + _HARM_TARGET
     + r"|(?:get|find|come for|beat|shoot|bomb|burn|smash|sort out|do|deck|bang out|merk|jump)\s+"
     + _PERSON
@@ -648,7 +686,8 @@ def strong_threat(text: str) -> str | None:
 _POLITE_PREJUDICE = (
     r"(?=[iwhstbn])(?<!what )(?<!pupil )(?<!child )(?<!student )(?<!someone )(?<!person )"
     r"(?:is|who'?s|he'?s|she'?s|they'?re|being|now) ['\"\u2018\u201c](?:transitioning|"
-    r"non-binary|gender ?fluid)(?=['\"\u2019\u201d])|"
+    r"non-binary|gender ?fluid|they/them)(?=['\"\u2019\u201d])|"
+    r"confused about what (?:they|he|she) (?:are|is)|"
     r"(?:(?:is|who'?s|he'?s|she'?s|they'?re) transitioning|(?:transgender|trans) (?:teacher|"
     r"woman|man|person|staff|tutor)s?)\b[^.!?]{0,40}[.!?]?[^.!?]{0,40}\b(?:(?:not appropriate|"
     r"inappropriate) (?:around|for|near)|(?<!not )confus\w+ (?:for )?(?:the |our |young |small )*(?:girls|"
@@ -679,8 +718,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?=[ksb])(?<!get )(?<!gets )(?<!got )(?<!getting )(?<!be )(?<!been )(?<!being )"
             r"(?<!was )(?<!were )"
             r"(?<!photo )(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b(?!\s+(?:it\b|practice|drills?|hoops|"
-            r"(?:a|the|my|our|their) (?:\w+ )?(?:film|video|scene|photos?|exam|test|paper|mock|"
-            r"interview)s?\b))|"
+            r"(?:a|the|this|that|my|our|their) (?:[\w-]+ ){0,3}(?:film|video|scene|photos?|exam|test|"
+            r"paper|mock|interview|project|homework|essay|coursework|assignment|revision|"
+            r"presentation|quiz)s?\b))|"
             # (but someone addressed or singled out will "get killed" / "be killed": a threat)
             r"(?:you|u|he|she|they|that \w+)(?:'ll|'re|'s| will| are| is)?(?: (?:gonna|going to))? "
             r"(?:get|be) (?:killed|stabbed|shot)\b(?![^.!?]{0,30}\b(?:road|crossing|traffic|cars?|"
@@ -769,7 +809,8 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:like|want)|(?:he|she|you|him|her) (?:will|'ll|is going to|needs to|"
             r"has to)(?: have to)? answer for what|(?:spam|flood) (?:his|her|their|the)|"
             r"(?:spam|flood)\w* .{0,30}\b(?:inbox|"
-            r"dms|phone|mentions)|pass it (?:on|round)|tag (?:him|her|them)|"
+            r"dms|phone|mentions)|(?<!i'll )(?<!i will )(?<!and i'll )pass it (?:on|round)|"
+            r"tag (?:him|her|them)|"
             # a call to hand round someone's accounts or to spread a clip of them
             r"(?:drop|send|post|share|leak|find) (?:his|her|their) (?:snap|snapchat|insta|"
             r"instagram|tiktok|number|addy|socials)\b(?![^.!?]{0,20}\b(?:to me|to us|please|pls|"
@@ -797,7 +838,8 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             # stereotypes: a group said to be unfit for something
             r"(?:women|woman|girls|gays?|lesbians?|trans (?:people|kids|women|men)|muslims?|jews|"
             r"immigrants|travell?ers|gypsies|disabled (?:people|kids|staff)|old (?:people|teachers|"
-            r"staff)|blacks|asians|poles) (?:can'?t|cannot|shouldn'?t|should not|don'?t belong|"
+            r"staff)|blacks|asians|poles) (?:just |simply |really )?(?:can'?t|cannot|shouldn'?t|"
+            r"should not|don'?t belong|"
             r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless))|"
             + _POLITE_PREJUDICE
             + r")\b",
@@ -867,7 +909,8 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"thie(?:f|ves)|crimin\w+|corrupt|brib\w+|fiddl\w+|fak(?:ed|ing) (?:their|the)|"
             r"cover(?:s|ed|ing)? (?:it )?up|covered up|drug dealer|abuser|criminal record|"
             r"sleeping with|falsif\w+|funnell?ing|nonces?|paedos?|pedos?|paedophiles?|groomers?|"
-            r"backhanders?|kickbacks?|on the take)\b",
+            r"backhanders?|kickbacks?|on the take|(?:hits|slaps|beats|grabs|kicks|punches) "
+            r"(?:the |those |little )?(?:kids|children|pupils|students|boys|girls))\b",
         ),
     ),
     (
@@ -884,7 +927,9 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"to download)|(?:at|on) \S+\.(?:sch\.uk|org\.uk|co\.uk|com|org)\b))|not meant for|"
             r"didn'?t want (?:it )?out|don'?t want parents to see|"
             r"got hold of|got a copy|passed me|sent me the|screenshot of the|here it is|in full|"
-            r"full text|staff (?:briefing|room|salary|salaries)|register|log\b|hr file|"
+            r"full text|staff (?:briefing|bulletin|room|salary|salaries)|register|log\b|hr file|"
+            r"shared drive|staff drive|(?:report|results?|outcome|judgement)(?:'s| is)? not "
+            r"(?:out|published|public) (?:yet|for|until)|"
             r"spreadsheet|mock paper|disciplinary letter|whistleblow\w*|(?:staff|teachers'?) "
             r"(?:whatsapp|group chat|chat)|(?:didn'?t|don'?t|did not|do not) want (?:this|it) "
             r"(?:getting |to get )?out|not supposed to (?:see|share|have)|meant to be (?:private|"
@@ -917,7 +962,17 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"headteacher|principal|deputy head)\b(?!\s+of\s+(?:maths|english|science|history|"
             r"geography|pe|music|art|drama|department|faculty|computing|languages|mfl|re|dt)\b)"
             r"(?![^.!?]{0,30}\b(?:presenting|receiving|handing|cutting|"
-            r"opening|at my|of my|she'?s|he'?s|retiring|in the (?:photo|picture|middle))\b))",
+            r"opening|at my|of my|she'?s|he'?s|retiring|in the (?:photo|picture|middle))\b)|"
+            # a role claimed with a name: "I'm Mr Okoro, Year 9 science at...", "this is Mrs
+            # Lennon, P3 teacher at...", "I am Sarah Grieve, deputy headteacher at..."
+            r"(?:i'?m|i am|this is) (?:(?:mr|mrs|miss|ms|dr)\.? [\w'-]+|(?!(?:a|an|just|only|also|"
+            r"not|still)\b)[\w'-]+ (?!(?:former|retired|ex)\b)[\w'-]+),? (?:the )?"
+            r"(?:year \d{1,2} (?:\w+ )?(?:teacher|tutor|science|maths|english|lead)|[ps]\d teacher|"
+            r"(?:class |form |reception )?teacher (?:at|of|for)|senco (?:at|of|for)|"
+            r"deputy head(?:teacher)? (?:at|of)|headteacher (?:at|of))\b(?!\s+(?:my|our)\b)"
+            r"(?![^.!?]{0,40}\b(?:she'?s|he'?s|retiring|retired|presenting|in the (?:photo|picture))\b)|"
+            # "#PennockHillOfficial"
+            r"#\w+official\b)",
             word_start=True,  # and "ex-head" is not the head speaking
         ),
     ),
@@ -1197,6 +1252,7 @@ _CONDEMNING = re.compile(
     r"shocking|human being|have a word with yourself|put up with|(?:don'?t|do not) share|"
     r"reported (?:it |this |them )?to (?:the )?(?:police|admins?|mods|moderators?|school|"
     r"platform|facebook)|cowards?|stop it|hope the police|grow up|deserve better(?! than)|"
+    r"(?:it|this|that)(?:'s| has| have) been reported|that'?s a threat|"
     r"reported (?:every|all|each|the) (?:comments?|posts?|messages?|accounts?))\b",
     re.IGNORECASE,
 )

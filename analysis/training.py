@@ -556,7 +556,7 @@ def train(
         f"random_state={seed}, stratify=subtask_a)",
         "school_split": "rows marked split=test: template groups in school_context.csv, and "
         "in school_context_written.csv the posts written independently of every training row "
-        "(groups independent3-* to independent11-*, each measured alone)",
+        "(groups independent3-* to independent13-*, each measured alone)",
         "fit_seconds": round(fit_seconds, 1),
         "library_versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
         "metrics": metrics,

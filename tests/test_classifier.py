@@ -188,13 +188,13 @@ def test_shipped_artefact_is_small_and_its_metadata_matches_the_data():
     assert {
         "olid_test",
         "school_context_test",
-        *(f"school_context_independent{n}" for n in range(3, 12)),
+        *(f"school_context_independent{n}" for n in range(3, 14)),
     } <= set(meta["metrics"])
 
 
 def test_independent_rows_are_held_out_and_measured_alone():
     train_rows, test_rows = read_school_context()
-    for source in (f"school-independent{n}" for n in range(3, 12)):
+    for source in (f"school-independent{n}" for n in range(3, 14)):
         independent = [e for e in test_rows if e.source == source]
         assert len(independent) == 300
         assert not {e.text for e in independent} & {e.text for e in train_rows}
@@ -1441,3 +1441,50 @@ def test_long_condemnations_victims_and_a_journalists_own_number_are_not_flagged
     assert rules.subreason_hint("the staff who ignored it better watch their backs")
     assert not rules.privacy_hits("I'm a reporter, please call me. My mobile is 07700 900862.")
     assert rules.privacy_hits("Report him. His mobile number is 07700 900111")
+
+
+def test_hard_cases_of_december_rules_both_ways():
+    from analysis import classifier_rules as rules
+
+    for text in [
+        "Shoutout to @mila.k.x0 from Brighton Aldridge Academy for the goal of the season",
+        "who set the fire alarm off at Kesteven Grammar? it was the Robertson twins in 10C.",
+        "Happy 11th birthday to our little superstar Isla Mackenzie, starting P7 at Lochend Primary",
+    ]:
+        assert rules.privacy_hits(text), text
+    for text in [
+        "follow @oakfield_pe2 at Oakfield Academy for fixtures",
+        "Happy 40th birthday to Sarah Jones, our wonderful head",
+    ]:
+        assert not rules.privacy_hits(text), text
+    assert rules.subreason_hint("i'm going to kill this year 9 ict project tonight") is None
+    assert rules.subreason_hint("old people just can't keep up with tech") == (
+        "discrimination",
+        "old people just can't",
+    )
+    signals = dict(rules.offence_signals("whole staffroom knows mr gallagher hits kids"))
+    assert "accusation stated as fact" in signals
+    assert rules.quotes_abuse_to_condemn(
+        "Someone sprayed 'HAINES WATCH YOUR BACK' on the bus shelter. That's a threat against a "
+        "teacher and it's been reported."
+    )
+
+
+def test_irish_and_scottish_surnames_role_claims_and_leak_wording():
+    from analysis import classifier_rules as rules
+
+    assert rules.privacy_hits("Wee Niamh O'Hare, P4 at Ballyclane PS, danced at her first feis")
+    assert rules.privacy_hits("Niamh McCann in P4 at Drumpark was brilliant today")
+    for text in [
+        "hi, i'm mr okoro, year 9 science at hollins park. ama about which of you are failing",
+        "hi parents, this is mrs lennon, p3 teacher at ballyclane ps. please send photos",
+        "pennock hill academy now accepting donations for better reports #pennockhillofficial",
+    ]:
+        assert "speaks as the school" in dict(rules.offence_signals(text)), text
+    assert not rules.offence_signals("i'm a former teacher at rushden academy, left in 2022")
+    for text in [
+        "ofsted told slt it's going to be inadequate. report's not out for another 3 weeks",
+        "the mock paper is sat on the shared drive with no password",
+    ]:
+        assert "leaked internal document" in dict(rules.offence_signals(text)), text
+    assert rules.subreason_hint("comment below or message me and i'll pass it on") is None
