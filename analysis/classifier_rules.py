@@ -82,8 +82,12 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         # "it was the Robertson twins in 10C"
         "family of pupils named with year group",
         re.compile(
-            r"\b[Tt]he [A-Z][a-z]+ (?:twins|brothers|sisters|boys|girls|kids|lads)\b[^.!?]{0,25}?"
+            r"\b[Tt]he [A-Z][a-z]+ (?:twins|brothers|sisters|(?:boys|girls|kids|lads)(?![^.!?]{0,80}"
+            r"\b(?:won|win|winners?|champions?|cup|finals?|team|squad|match|through to|house points)"
+            r"\b))\b[^.!?]{0,25}?"
             r"\b(?:[Ii]n|[Ff]rom)\s+(?:[Yy]ear\s?\d{1,2}|[Yy]\d{1,2}|\d{1,2}[A-Z]{1,2}|[SP][1-7])\b"
+            # (not "the Smith brothers, who were in Year 11 back in 1998")
+            r"(?![^.!?]{0,40}\b(?:19\d\d|20[01]\d|back in|years ago|used to)\b)"
         ),
         False,
     ),
@@ -91,11 +95,12 @@ _PRIVACY_PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
         # "shoutout to @mila.k.x0 from Brighton Aldridge Academy": a personal handle at a school
         "handle placed at a school",
         re.compile(
-            r"(?<![\w@])@(?!(?:mr|mrs|miss|ms|dr|sir)[._]?[a-z])(?![\w.]*(?:school|academy|primary|"
+            r"(?<![\w@])@(?!(?:mr|mrs|miss|ms|dr|sir)[._]?[a-z]|y\d)(?![\w.]*(?:school|academy|primary|"
             r"college|pta|official|club|dance|drama|sport|fc\b|_pe|pe\d|team|music|news|office|"
-            r"high|hs\b))[a-z][\w.]*\d[\w.]*\s+(?:from|at|in)\s+"
-            r"[^.!?@]{0,40}?\b(?:academy|school|primary|high|grammar|college|juniors?|infants?|"
-            r"year\s?\d{1,2})\b"
+            r"high|hs\b|year\d|yr\d|class\d|ks[1-5]|_u\d|u\d\ds\b|under\d))[a-z][\w.]*\d[\w.]*\s+"
+            r"(?:from|at|in)\s+"
+            r"(?:(?!\b(?:at|for|visit\w*|with)\b)[^.!?@]){0,40}?\b(?:academy|school|primary|high|"
+            r"grammar|college|juniors?|infants?|year\s?\d{1,2})\b(?!\s+class of\b)"
         ),
         True,
     ),
@@ -162,7 +167,7 @@ _TAG_THEM = re.compile(
 _WORD = re.compile(r"[a-z]+")
 # A surname: "Tanner", "O'Neil", "Price-Evans"
 # (also O'Hare, McCann, MacDonald)
-_SURNAME = r"([A-Z](?:[a-z']*[A-Z][a-z']+|[a-z']+)(?:-[A-Za-z][a-z']+)*)"
+_SURNAME = r"((?:Mc|Mac|O'|Fitz|De|Di|Da|La|Le)?[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*)"
 _CAP_NAME = re.compile(r"\b(?=([A-Z][a-z]+)\s+" + _SURNAME + r"\b)")
 # A year group or a class code: "Year 8", "yr 8", "Y8", "4J", "9B" (not "5K run", "4G pitch").
 _YEAR_OR_CLASS = re.compile(
@@ -188,7 +193,7 @@ _NAME_IN_YEAR = re.compile(
 # and the name after it ("Year 8 pupil Jamie Clarke", "Year 8's Jamie Clarke"). Anything else
 # ("Harry Kane scored again, the Year 4 boys...") is no evidence the name is a pupil's.
 _GAP_AFTER_NAME = re.compile(
-    r"^[\s,(\-\u2013]*(?:(?:who'?s|who\s+is|is|was|from|in|of|now\s+in|starting|starts|started|"
+    r"^[\s,(\-\u2013]*(?:(?:who'?s|who\s+is|is|was|from|in|of|now\s+in|starting|starts|"
     r"going\s+into|moving\s+(?:up\s+)?(?:to|into))\s+){0,2}(?:the\s+|our\s+)?$",
     re.IGNORECASE,
 )
@@ -330,10 +335,16 @@ _AGED_NAME = re.compile(
 )
 # "Happy 11th birthday to (our little superstar) Isla Mackenzie"
 _BIRTHDAY_NAME = re.compile(
-    r"\b(?:[4-9]|1[0-7])(?:st|nd|rd|th) birthday,?(?: to)?(?: (?:our|my|the) (?:little |gorgeous |"
-    r"beautiful |amazing |wonderful |lovely |clever |brilliant )*(?:superstar|star|girl|boy|man|"
-    r"lady|princess|prince|son|daughter|grandson|granddaughter|nephew|niece|monkey|legend))?,?\s+"
-    r"([A-Z][a-z]+)\s+" + _SURNAME,
+    r"\b(?:[4-9]|1[0-7])(?:st|nd|rd|th) birthday,?(?: to)?(?: (?:our|my|the) (?:[\w-]+ ){0,3}?"
+    r"(?:superstar|star|girl|boy|man|"
+    r"lady|princess|prince|son|daughter|grandson|granddaughter|nephew|niece|monkey|legend)"
+    r"(?: in the (?:world|universe|galaxy))?)?,?\s+"
+    r"(?-i:([A-Z][a-z]+)\s+(?!(?:Academy|School|Primary|College|Nursery|Preschool|Pre-School|"
+    r"Street|Road|Park|Hall|Centre|Club)\b)" + _SURNAME + r"\b)"
+    r"(?!\s+(?:[A-Z][a-z]+\s+)?(?:preschool|pre-school|nursery|academy|school|primary|"
+    r"photography|studios?|dance|tuition|childcare|club|ltd|hair|beauty|bakery|cafe)\b)"
+    r"(?!,? (?:our|the|my) (?:[\w-]+ ){0,2}(?:head\w*|teacher|governor|chair|manager|founder|"
+    r"owner|director)\b)",
     re.IGNORECASE,
 )
 # "my grandson Leo Brandon", "our daughter Amy Shaw"
@@ -614,7 +625,8 @@ _HARM = (
     r"(?:(?:hurt|kill|murder|stab|shank|knife|batter|punch|slap|strangle|torch|petrol bomb|"
     r"firebomb|burn down|smash up|beat up|kick the shit out of)\s+"
     # (not "I'm going to kill this Year 9 ICT project")
-    r"(?!(?:this|that|the|my|our)\s+(?:[\w-]+\s+){0,3}(?:project|homework|essay|coursework|"
+    r"(?!(?:this|that|the|my|our)\s+(?:(?!(?:after|in|at|on|from|during|before|with|when|if|"
+    r"for)\b)[\w-]+\s+){0,3}(?:project|homework|essay|coursework|"
     r"assignment|exam|test|paper|revision|presentation|workout|bottle|cake|pizza|game|quiz)\b)"
     + _HARM_TARGET
     + r"|(?:get|find|come for|beat|shoot|bomb|burn|smash|sort out|do|deck|bang out|merk|jump)\s+"
@@ -686,8 +698,9 @@ def strong_threat(text: str) -> str | None:
 _POLITE_PREJUDICE = (
     r"(?=[iwhstbn])(?<!what )(?<!pupil )(?<!child )(?<!student )(?<!someone )(?<!person )"
     r"(?:is|who'?s|he'?s|she'?s|they'?re|being|now) ['\"\u2018\u201c](?:transitioning|"
-    r"non-binary|gender ?fluid|they/them)(?=['\"\u2019\u201d])|"
-    r"confused about what (?:they|he|she) (?:are|is)|"
+    r"non-binary|gender ?fluid|they/them)(?=['\"\u2019\u201d])(?![^.!?]{0,60}\b(?:brilliant|"
+    r"supportive|amazing|proud|respect\w*|accepting)\b)|"
+    r"confused about what (?:they|he|she) (?:are|is)(?=\s*(?:[.,!?;]|$|now\b|any ?more\b))|"
     r"(?:(?:is|who'?s|he'?s|she'?s|they'?re) transitioning|(?:transgender|trans) (?:teacher|"
     r"woman|man|person|staff|tutor)s?)\b[^.!?]{0,40}[.!?]?[^.!?]{0,40}\b(?:(?:not appropriate|"
     r"inappropriate) (?:around|for|near)|(?<!not )confus\w+ (?:for )?(?:the |our |young |small )*(?:girls|"
@@ -718,7 +731,8 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?=[ksb])(?<!get )(?<!gets )(?<!got )(?<!getting )(?<!be )(?<!been )(?<!being )"
             r"(?<!was )(?<!were )"
             r"(?<!photo )(?:kill|stab|shoot|bomb)(?:bed|ing|ed)?\b(?!\s+(?:it\b|practice|drills?|hoops|"
-            r"(?:a|the|this|that|my|our|their) (?:[\w-]+ ){0,3}(?:film|video|scene|photos?|exam|test|"
+            r"(?:a|the|this|that|my|our|their) (?:(?!(?:after|in|at|on|from|during|before|with|"
+            r"when|if|for)\b)[\w-]+ ){0,3}(?:film|video|scene|photos?|exam|test|"
             r"paper|mock|interview|project|homework|essay|coursework|assignment|revision|"
             r"presentation|quiz)s?\b))|"
             # (but someone addressed or singled out will "get killed" / "be killed": a threat)
@@ -809,7 +823,9 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:like|want)|(?:he|she|you|him|her) (?:will|'ll|is going to|needs to|"
             r"has to)(?: have to)? answer for what|(?:spam|flood) (?:his|her|their|the)|"
             r"(?:spam|flood)\w* .{0,30}\b(?:inbox|"
-            r"dms|phone|mentions)|(?<!i'll )(?<!i will )(?<!and i'll )pass it (?:on|round)|"
+            r"dms|phone|mentions)|(?<!i'll )(?<!i will )(?<!and i'll )pass it (?:on|round)(?!\s+to\s+"
+            r"(?:the\s+)?(?:mrs?|miss|ms|dr|sir|office|head\w*|school|teachers?|class teacher|pta|"
+            r"admin|staff|lost property|reception|police|council|organisers?|committee)\b)|"
             r"tag (?:him|her|them)|"
             # a call to hand round someone's accounts or to spread a clip of them
             r"(?:drop|send|post|share|leak|find) (?:his|her|their) (?:snap|snapchat|insta|"
@@ -838,8 +854,10 @@ _SUBREASON_HINTS: list[tuple[str, re.Pattern[str]]] = [
             # stereotypes: a group said to be unfit for something
             r"(?:women|woman|girls|gays?|lesbians?|trans (?:people|kids|women|men)|muslims?|jews|"
             r"immigrants|travell?ers|gypsies|disabled (?:people|kids|staff)|old (?:people|teachers|"
-            r"staff)|blacks|asians|poles) (?:just |simply |really )?(?:can'?t|cannot|shouldn'?t|"
-            r"should not|don'?t belong|"
+            r"staff)|blacks|asians|poles) (?:just |simply |really )?(?:(?:can'?t|cannot|shouldn'?t|"
+            r"should not)(?!\s+(?:wait|stop|believe|get enough|help|thank|resist|miss|win|access|"
+            r"afford|get (?:in|into|to|on|up|out)|have to|be expected to|be made to|be forced to)\b)|"
+            r"don'?t belong|"
             r"aren'?t fit|are (?:all )?(?:lazy|thick|dirty|thieves|criminals|useless))|"
             + _POLITE_PREJUDICE
             + r")\b",
@@ -909,8 +927,11 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"thie(?:f|ves)|crimin\w+|corrupt|brib\w+|fiddl\w+|fak(?:ed|ing) (?:their|the)|"
             r"cover(?:s|ed|ing)? (?:it )?up|covered up|drug dealer|abuser|criminal record|"
             r"sleeping with|falsif\w+|funnell?ing|nonces?|paedos?|pedos?|paedophiles?|groomers?|"
-            r"backhanders?|kickbacks?|on the take|(?:hits|slaps|beats|grabs|kicks|punches) "
-            r"(?:the |those |little )?(?:kids|children|pupils|students|boys|girls))\b",
+            r"backhanders?|kickbacks?|on the take|(?<!strike )(?<!crisis )(?<!cuts )(?<!snow )"
+            r"(?<!flu )(?<!covid )(?<!outbreak )(?<!storm )(?<!nothing )"
+            r"(?:hits|slaps|beats|grabs|kicks|punches) "
+            r"(?:the |those |little )?(?:kids|children|pupils|students|boys|girls)\b(?!['\u2019]|\s+"
+            r"(?:from|across|hardest|most|worst|nationwide)\b|[^.!?]{0,20}\d+\s*[-\u2013]\s*\d))\b",
         ),
     ),
     (
@@ -928,8 +949,14 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"didn'?t want (?:it )?out|don'?t want parents to see|"
             r"got hold of|got a copy|passed me|sent me the|screenshot of the|here it is|in full|"
             r"full text|staff (?:briefing|bulletin|room|salary|salaries)|register|log\b|hr file|"
-            r"shared drive|staff drive|(?:report|results?|outcome|judgement)(?:'s| is)? not "
-            r"(?:out|published|public) (?:yet|for|until)|"
+            r"staff drive|(?:shared|staff) drive (?:with no|without (?:a )?)password|(?:got|took|"
+            r"copied|downloaded|nicked|screenshotted|leaked)\b[^.!?]{0,40}\b(?:on|from|off) the "
+            r"shared drive|(?:straight |direct(?:ly)? )?from the (?:\w+ )?(?:shared|staff) drive|"
+            r"(?:inadequate|requires improvement|special measures|outstanding|failed)\b[^!?]{0,80}"
+            r"\b(?:report|results?|outcome|judgement)(?:'s| is)? not (?:out|published|public) "
+            r"(?:yet|for|until)|(?:report|results?|outcome|judgement)(?:'s| is)? not "
+            r"(?:out|published|public) (?:yet|for|until)(?=[^!?]{0,80}\b(?:inadequate|requires "
+            r"improvement|special measures|outstanding|failed)\b)|"
             r"spreadsheet|mock paper|disciplinary letter|whistleblow\w*|(?:staff|teachers'?) "
             r"(?:whatsapp|group chat|chat)|(?:didn'?t|don'?t|did not|do not) want (?:this|it) "
             r"(?:getting |to get )?out|not supposed to (?:see|share|have)|meant to be (?:private|"
@@ -965,14 +992,18 @@ _OFFENCE_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
             r"opening|at my|of my|she'?s|he'?s|retiring|in the (?:photo|picture|middle))\b)|"
             # a role claimed with a name: "I'm Mr Okoro, Year 9 science at...", "this is Mrs
             # Lennon, P3 teacher at...", "I am Sarah Grieve, deputy headteacher at..."
-            r"(?:i'?m|i am|this is) (?:(?:mr|mrs|miss|ms|dr)\.? [\w'-]+|(?!(?:a|an|just|only|also|"
-            r"not|still)\b)[\w'-]+ (?!(?:former|retired|ex)\b)[\w'-]+),? (?:the )?"
+            r"(?:i'?m|i am|this is) (?:(?:mr|mrs|miss|ms|dr)\.? [\w'-]+,?|(?!(?:a|an|just|only|also|"
+            r"not|still|so|now|currently|actually)\b)[\w'-]+(?: (?!(?:former|retired|ex|a|an|the)\b)"
+            r"[\w'-]+)?,) (?:the )?"
             r"(?:year \d{1,2} (?:\w+ )?(?:teacher|tutor|science|maths|english|lead)|[ps]\d teacher|"
             r"(?:class |form |reception )?teacher (?:at|of|for)|senco (?:at|of|for)|"
             r"deputy head(?:teacher)? (?:at|of)|headteacher (?:at|of))\b(?!\s+(?:my|our)\b)"
-            r"(?![^.!?]{0,40}\b(?:she'?s|he'?s|retiring|retired|presenting|in the (?:photo|picture))\b)|"
+            r"(?![^.!?]{0,40}\b(?:she'?s|he'?s|retiring|retired|presenting|receiving|collecting|"
+            r"accepting|who (?:has|is|was)|legend|best teacher|in the (?:photo|picture))\b)"
+            r"(?![^.!?]{0,100}\b(?:sponsor me|please sponsor|views (?:are )?my own|my own views|"
+            r"personal capacity)\b)|"
             # "#PennockHillOfficial"
-            r"#\w+official\b)",
+            r"#(?!(?:un|its|it|not|now|nowits|makeit|madeit|finally)official\b)\w+official\b)",
             word_start=True,  # and "ex-head" is not the head speaking
         ),
     ),
@@ -1272,7 +1303,8 @@ _ENDORSED = re.compile(
     r"well said|agreed?|deserves? it|"
     r"(?:doesn'?t|don'?t) deserve it|\bgood\b[.!]|not the worst idea|said no one|oh wait|"
     r"to be fair|"
-    r"(?:took|taking) (?:so )?long|finally someone|someone (?:had|needed) to say)",
+    r"(?:took|taking) (?:so )?long|finally someone|someone (?:had|needed) to say|everyone knows|"
+    r"we all know|(?:can'?t|cannot) handle the truth|\blol\b)",
     re.IGNORECASE,
 )
 
