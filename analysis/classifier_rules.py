@@ -236,12 +236,11 @@ _ROLE_NEAR = re.compile(
 _AROUND = 25
 
 
-def _pupil_named(text: str) -> str | None:
+def _pupil_named(cased: str) -> str | None:
     """A first name + surname next to a year group or class ("Jamie Clarke in Year 8", "Year 8
     pupil Jamie Clarke", "Daisy Okonkwo in 4J"), or a first name put in one ("ignore Aisha from
-    year 10"): in a school that identifies a child. Titles and adult words mark an adult."""
-    # All-lower-case or all-capitals posts are read title-cased ("Jamie Clarke In Year 8").
-    cased = text.title() if text.islower() or text.isupper() else text
+    year 10"): in a school that identifies a child. Titles and adult words mark an adult.
+    ``cased`` is the post as ``privacy_hits`` reads names in it."""
     if not _YEAR_OR_CLASS.search(cased) and not _TEACHERS_CLASS.search(cased):
         return None  # every rule below needs a year group or a teacher's class (most posts)
     for m in _CAP_NAME.finditer(cased):
@@ -417,10 +416,9 @@ def _full_name(m: re.Match[str]) -> bool:
     )
 
 
-def _child_identified(text: str) -> str | None:
-    """A child singled out by what they did, their age or their family, with their name."""
-    cased = text.title() if text.islower() or text.isupper() else text
-    low = text.lower()
+def _child_identified(text: str, cased: str, low: str) -> str | None:
+    """A child singled out by what they did, their age or their family, with their name
+    (``cased`` and ``low``: the post as ``privacy_hits`` reads it)."""
     # Most posts have none of these: cheap first looks decide which patterns run at all.
     who = _CHILD_WHO_LOWER.search(low)
     # The rules for a full name ("Reece Tanner") need a capitalised first name before another
@@ -1119,6 +1117,7 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
             and _ADULT_NEAR.search(low[max(0, m.start() - 50) : m.start()])
         )
     ]
+    # All-lower-case or all-capitals posts are read title-cased ("Jamie Clarke In Year 8").
     cased = text.title() if text.islower() or text.isupper() else text
     if (
         any(
@@ -1128,7 +1127,7 @@ def privacy_hits(text: str, protected_names: frozenset[str] = frozenset()) -> li
         and "home address" not in hits
     ):
         hits.append("home address")
-    named = _pupil_named(text) or _child_identified(text)
+    named = _pupil_named(cased) or _child_identified(text, cased, low)
     if named:
         hits.append(named)
     if _PHOTO_OF_PUPILS.search(low):

@@ -39,16 +39,22 @@ class Classification:
     details: dict[str, Any] = field(default_factory=dict)  # e.g. outlet, contact, deadline
 
 
+def account_name(name: str) -> str:
+    """An author name as the profile's ``own_accounts`` hold it: "@Latifiah", "u/Latifiah" and
+    "latifiah" are one account."""
+    return name.strip().removeprefix("@").removeprefix("u/").lower()
+
+
 def own_channel(
     url: str, author: str | None, sites: Sequence[str], accounts: Sequence[str]
 ) -> str | None:
-    """Which of the school's own sites (host names) or accounts (lower-case author names)
+    """Which of the school's own sites (host names) or accounts (``account_name`` form)
     published a post, or None."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     for site in sites:
         if host == site or host.endswith("." + site):
             return f"site {site}"
-    name = (author or "").strip().removeprefix("@").removeprefix("u/").lower()
+    name = account_name(author or "")
     return f"account {name}" if name and name in accounts else None
 
 

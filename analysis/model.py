@@ -472,15 +472,21 @@ class TrainedClassifier:
 
     # -- scoring ------------------------------------------------------------------------------
     def predict_proba(
-        self, texts: Sequence[str], signals: Sequence[list[tuple[str, str]]] | None = None
+        self,
+        texts: Sequence[str],
+        signals: Sequence[list[tuple[str, str]]] | None = None,
+        offence_feats: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, np.ndarray]:
         """P(media) and P(offensive) per normalised text, the feature matrix, and the encoder's
-        P(offensive) where it read the post (NaN where the linear head was sure enough)."""
+        P(offensive) where it read the post (NaN where the linear head was sure enough).
+        ``offence_feats``: ``offence_features(texts, signals)`` if the caller has them."""
         if signals is None:
             signals = [rules.offence_signals(t) for t in texts]
+        if offence_feats is None:
+            offence_feats = self.offence_features(texts, signals)
         x = self.featurizer.transform(texts)
         p_media = self.media.proba(x, self.media_features(texts))[:, 1]
-        p_off = self.offence.proba(x, self.offence_features(texts, signals))[:, 1]
+        p_off = self.offence.proba(x, offence_feats)[:, 1]
         p_enc = np.full(len(texts), np.nan)
         if self.encoder is not None:
             policy = np.array(
@@ -527,7 +533,9 @@ class TrainedClassifier:
             return []
         texts = [normalise(t or "", x or "") for t, x in items]
         signals = [rules.offence_signals(t) for t in texts]
-        p_media, p_off, x, p_enc = self.predict_proba(texts, signals)
+        # the offence and sub-reason heads read the same rule columns
+        offence_feats = self.offence_features(texts, signals)
+        p_media, p_off, x, p_enc = self.predict_proba(texts, signals, offence_feats)
         out: list[Classification] = []
         sub_p = None
         for i, text in enumerate(texts):
@@ -596,9 +604,7 @@ class TrainedClassifier:
                 threshold = max(threshold, CIVIL_THRESHOLD)
             if po >= threshold:
                 if sub_p is None:
-                    sub_p = self.subreason.proba(
-                        self.word_block(x), self.offence_features(texts, signals)
-                    )
+                    sub_p = self.subreason.proba(self.word_block(x), offence_feats)
                 if hint:
                     reason, why_rule = hint[0], f"rule: {hint[1]!r}"
                 else:

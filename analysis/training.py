@@ -536,9 +536,10 @@ def train(
         "posts with linear P(off) inside the offence encoder's band (3-layer MiniLM, int8 ONNX, "
         "analysis/train_encoder.py) and no impersonation / leak / slur / threat / harassment / "
         "civil-complaint signal get a logit blend of the linear and encoder probabilities",
-        "choices": "offence head: plain LR C=1 with the profanity score beat NB-LR (0.738) and "
+        "choices": "offence head: plain LR with the profanity score beat NB-LR (0.738) and "
         "NB-LR + profanity score (0.749) on an inner 20% validation split of OLID train (0.755; "
-        "0.733 without the score); on OLID the best inner-validation threshold was within 0.01 of "
+        f"0.733 without the score, all at C=1; C={OFFENCE_C:g} since December 2026, chosen on "
+        "the school development sets); on OLID the best inner-validation threshold was within 0.01 of "
         "0.5, but 0.4 is used: chosen on the first independent school set (now written-i1) for "
         "recall (a missed "
         "threat is the worst failure). School rows weight 4, label-balanced; school names and the borough "

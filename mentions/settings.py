@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from analysis.classify import account_name
 from mentions.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -67,7 +68,7 @@ class School(_Section):
     @field_validator("own_accounts")
     @classmethod
     def _accounts(cls, value: list[str]) -> list[str]:
-        return [a.strip().removeprefix("@").removeprefix("u/").lower() for a in value if a.strip()]
+        return [account_name(a) for a in value if a.strip()]
 
     @field_validator("timezone")
     @classmethod
